@@ -1,0 +1,246 @@
+"""Experiment configs: strict YAML models, ``extends``, and ``--set a.b=c`` overrides.
+
+Every parameter that can change a result lives here, so a resolved config plus the data fingerprints pins a run.
+Validation is strict on purpose: a typo such as ``n_topcs`` must fail loudly, naming the key and the file,
+instead of silently running the default.
+"""
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .errors import ConfigError
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=False)
+
+
+class DataConfig(_Strict):
+    corpus: Literal["labelled", "xwlb", "thucnews", "cnews", "toutiao"] = "labelled"
+    path: str = "builtin:sample_v1"
+    """A file, or ``builtin:NAME`` for data shipped in the package (``builtin:sample_v1`` is the embedded sample)."""
+    unit: Literal["article", "section", "page"] = "article"
+    rules: str = "builtin:v1"
+    """Weak-labelling rules used when the corpus is labelled on the fly (``corpus: xwlb``)."""
+    limit: int | None = Field(default=None, ge=1)
+    """Keep only the first N documents (deterministic): quick trials on big corpora."""
+
+
+class SplitConfig(_Strict):
+    kind: Literal["random", "temporal"] = "random"
+    test_size: float = Field(default=0.2, gt=0.0, lt=1.0)
+    test_year: int | None = None
+    """temporal: train on documents dated before this year, test on this year."""
+
+    @model_validator(mode="after")
+    def _temporal_needs_year(self) -> "SplitConfig":
+        if self.kind == "temporal" and self.test_year is None:
+            raise ValueError("split.kind 'temporal' needs split.test_year")
+        return self
+
+
+class TokenizeConfig(_Strict):
+    user_dict: str = "builtin:v1"
+    stopwords: str = "builtin:v1"
+    min_len: int = Field(default=2, ge=1)
+    keep_numbers: bool = False
+    keep_latin: bool = True
+    hmm: bool = True
+    n_jobs: int = 1
+    """Processes for tokenization; -1 = all cores."""
+    cache: bool = True
+    """Cache tokens on disk (keyed by text hash + tokenizer settings + dictionary/stopword hashes)."""
+
+
+class TfidfConfig(_Strict):
+    enabled: bool = True
+    max_features: int | None = Field(default=50000, ge=1)
+    min_df: int = Field(default=2, ge=1)
+    max_df: float = Field(default=0.95, gt=0.0, le=1.0)
+    sublinear_tf: bool = True
+    ngram_range: list[int] = Field(default_factory=lambda: [1, 1], min_length=2, max_length=2)
+
+
+class LdaConfig(_Strict):
+    enabled: bool = True
+    engine: Literal["gensim", "tomotopy"] = "gensim"
+    n_topics: int = Field(default=20, ge=2)
+    passes: int = Field(default=2, ge=1)
+    iterations: int = Field(default=50, ge=1)
+    alpha: str | float = "symmetric"
+    eta: str | float | None = None
+    min_df: int = Field(default=5, ge=1)
+    max_df: float = Field(default=0.5, gt=0.0, le=1.0)
+    max_features: int | None = Field(default=20000, ge=1)
+    chunksize: int = Field(default=2000, ge=1)
+
+
+class FeaturesConfig(_Strict):
+    tfidf: TfidfConfig = Field(default_factory=TfidfConfig)
+    lda: LdaConfig = Field(default_factory=LdaConfig)
+
+    @model_validator(mode="after")
+    def _at_least_one(self) -> "FeaturesConfig":
+        if not (self.tfidf.enabled or self.lda.enabled):
+            raise ValueError("at least one of features.tfidf / features.lda must be enabled")
+        return self
+
+
+class ClassifierConfig(_Strict):
+    kind: Literal["logreg", "linear_svm", "complement_nb", "sgd"] = "logreg"
+    C: float = Field(default=4.0, gt=0.0)
+    alpha: float = Field(default=1e-4, gt=0.0)
+    """Smoothing for complement_nb, regularisation for sgd."""
+    class_weight: Literal["balanced"] | None = "balanced"
+    threshold: float | None = None
+    """Decision threshold on the score; None = 0.5 for probabilities, 0.0 for margins."""
+    max_iter: int = Field(default=2000, ge=1)
+
+
+class TopicsConfig(_Strict):
+    """Topic-model study settings (``research topics sweep``, topic reports). Owned by research/topics/."""
+
+    k_values: list[int] = Field(default_factory=lambda: [10, 20, 30, 40, 50])
+    heldout_fraction: float = Field(default=0.1, gt=0.0, lt=1.0)
+    top_n: int = Field(default=10, ge=1)
+    report: bool = True
+    """Write topics.json / topics.md / topics.html and topic figures into the run folder when LDA is enabled."""
+
+
+class OutputConfig(_Strict):
+    dir: str = "results"
+    save_model: bool = True
+    figures: bool = True
+
+
+class ExperimentConfig(_Strict):
+    experiment: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    description: str = ""
+    seed: int = 0
+    data: DataConfig = Field(default_factory=DataConfig)
+    split: SplitConfig = Field(default_factory=SplitConfig)
+    tokenize: TokenizeConfig = Field(default_factory=TokenizeConfig)
+    features: FeaturesConfig = Field(default_factory=FeaturesConfig)
+    classifier: ClassifierConfig = Field(default_factory=ClassifierConfig)
+    topics: TopicsConfig = Field(default_factory=TopicsConfig)
+    output: OutputConfig = Field(default_factory=OutputConfig)
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_config(path: str | Path, overrides: list[str] | None = None) -> ExperimentConfig:
+    """Read a YAML config (following ``extends``), apply ``a.b=c`` overrides, validate strictly."""
+    path = Path(path)
+    raw = _read_with_extends(path, seen=())
+    raw.pop("extends", None)
+    set_keys: set[str] = set()
+    for item in overrides or []:
+        key, value = _parse_override(item)
+        _assign(raw, key, value)
+        set_keys.add(key)
+    return validate_config(raw, source=str(path), override_keys=set_keys)
+
+
+def validate_config(raw: dict[str, Any], source: str = "<dict>", override_keys: set[str] = frozenset()) -> ExperimentConfig:
+    try:
+        return ExperimentConfig.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(_one_line(exc, source, override_keys)) from None
+
+
+def _read_with_extends(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
+    if not path.is_file():
+        raise ConfigError(f"config file not found: {path}")
+    if path.resolve() in seen:
+        raise ConfigError(f"{path}: `extends` loops back to itself")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: top level must be a mapping of keys, got {type(raw).__name__}")
+    parent = raw.get("extends")
+    if parent is None:
+        return raw
+    if not isinstance(parent, str):
+        raise ConfigError(f"{path}: extends: must be a file name")
+    base = _read_with_extends((path.parent / parent), seen + (path.resolve(),))
+    base.pop("extends", None)
+    return _deep_merge(base, raw)
+
+
+def _deep_merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _deep_merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def _parse_override(item: str) -> tuple[str, Any]:
+    if "=" not in item:
+        raise ConfigError(f"--set {item!r}: expected KEY=VALUE, e.g. features.lda.n_topics=30")
+    key, text = item.split("=", 1)
+    key = key.strip()
+    if not key or any(not part for part in key.split(".")):
+        raise ConfigError(f"--set {item!r}: empty key")
+    try:
+        value = yaml.safe_load(text) if text.strip() else ""
+    except yaml.YAMLError:
+        value = text
+    return key, value
+
+
+def _assign(raw: dict[str, Any], dotted: str, value: Any) -> None:
+    node = raw
+    parts = dotted.split(".")
+    for part in parts[:-1]:
+        child = node.get(part)
+        if child is None:
+            child = node[part] = {}
+        if not isinstance(child, dict):
+            raise ConfigError(f"--set {dotted}: {part!r} is not a section")
+        node = child
+    node[parts[-1]] = value
+
+
+def _one_line(exc: ValidationError, source: str, override_keys: set[str]) -> str:
+    problems = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"])
+        where = f"{source} (--set)" if loc in override_keys else source
+        if err["type"] == "extra_forbidden":
+            problems.append(f"{where}: {loc}: unknown key")
+        elif err["type"] == "missing":
+            problems.append(f"{where}: {loc}: required key is missing")
+        else:
+            given = err.get("input")
+            shown = f" (got {given!r})" if not isinstance(given, dict) and given is not None else ""
+            msg = err["msg"].removeprefix("Value error, ")
+            problems.append(f"{where}: {loc or '<top>'}: {msg}{shown}")
+    first, rest = problems[0], len(problems) - 1
+    return first + (f" (and {rest} more problem{'s' if rest > 1 else ''})" if rest else "")
+
+
+def resolve_path(value: str, config_source: str | None = None) -> Path:
+    """A data path from a config: relative to the working directory, else to the project holding ``configs/``."""
+    path = Path(value).expanduser()
+    if path.is_absolute() or path.exists() or config_source is None:
+        return path
+    for parent in Path(config_source).resolve().parents:
+        if parent.name == "configs":
+            candidate = parent.parent / path
+            if candidate.exists():
+                return candidate
+    return path

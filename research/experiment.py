@@ -1,0 +1,155 @@
+"""run_experiment(config): load -> split -> fit -> evaluate -> write one complete run folder.
+
+The config is resolved once at the top and passed down as plain values; nothing below reads files the config
+does not name. Data is loaded before the run folder exists, so a missing or bad data file leaves no folder behind.
+"""
+from __future__ import annotations
+
+import csv
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .artifacts import RunFolder, environment
+from .config import ExperimentConfig, load_config
+from .datasets import Corpus, Document, load_corpus
+from .evaluate import multilabel_metrics, plot_confusions, plot_label_scores
+from .fingerprint import file_sha256
+from .labels import LABELS, to_indicator
+from .model_card import render_model_card
+from .persistence import save_model
+from .pipeline import build_pipeline
+from .resources import resource_path
+from .splits import split_documents
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunResult:
+    path: Path
+    metrics: dict[str, Any]
+    run_id: str
+
+
+def run_experiment(config: ExperimentConfig | str | Path, overrides: list[str] | None = None,
+                   results_dir: str | Path | None = None, source: str | None = None) -> RunResult:
+    """Train and evaluate one config; returns the finished run folder and its metrics."""
+    if not isinstance(config, ExperimentConfig):
+        source = str(config)
+        config = load_config(config, overrides)
+    results = Path(results_dir or config.output.dir)
+
+    corpus = load_corpus(config.data, source)
+    train_docs, test_docs = split_documents(corpus.trainable(), config.split, config.seed)
+    fingerprints = _fingerprints(config, corpus)
+
+    run = RunFolder(results, config.experiment)
+    handler = _attach_log(run.path / "run.log")
+    try:
+        log.info("run %s: %d train / %d test documents from %s", run.run_id, len(train_docs), len(test_docs),
+                 corpus.path)
+        env = environment()
+        run.write_yaml("config.yaml", config.to_dict())
+        run.write_json("env.json", env)
+        run.write_json("fingerprints.json", fingerprints)
+
+        pipeline = build_pipeline(config, cache_dir=results / ".cache")
+        t0 = time.perf_counter()
+        pipeline.fit([d.text for d in train_docs], [list(d.labels) for d in train_docs])
+        fit_seconds = time.perf_counter() - t0
+        log.info("fitted in %.1f s", fit_seconds)
+
+        features = pipeline[:-1].transform([d.text for d in test_docs])
+        labels, primary, scores = pipeline.named_steps["clf"].predict_labels(features)
+        Y_true = to_indicator([d.labels for d in test_docs])
+        Y_pred = to_indicator(labels)
+        primary_true = [d.primary for d in test_docs]
+        metrics = multilabel_metrics(Y_true, Y_pred, primary_true, primary)
+        metrics.update(n_train=len(train_docs), fit_seconds=round(fit_seconds, 2))
+        run.write_json("metrics.json", metrics)
+        _write_predictions(run.path / "predictions.csv", test_docs, labels, primary, scores)
+
+        if config.output.figures:
+            plot_label_scores(metrics, run.path / "figures" / "label_scores.png",
+                              title=f"{config.experiment}: macro-F1 {metrics['macro_f1']:.3f}")
+            plot_confusions(Y_true, Y_pred, primary_true, primary, run.path / "figures" / "confusions.png")
+        if config.features.lda.enabled and config.topics.report:
+            _topic_report(pipeline, train_docs, run.path, config.topics.top_n)
+
+        thresholds = [float(t) for t in pipeline.named_steps["clf"].thresholds_]
+        if config.output.save_model:
+            save_model(pipeline, run.path / "model.skops",
+                       {"experiment": config.experiment, "run_id": run.run_id, "labels": list(LABELS),
+                        "thresholds": thresholds, "config": config.to_dict(), "fingerprints": fingerprints,
+                        "metrics": {k: metrics[k] for k in ("macro_f1", "micro_f1", "subset_accuracy")}})
+        run.write_text("MODEL_CARD.md", render_model_card(
+            experiment=config.experiment, run_id=run.run_id, config=config.to_dict(), metrics=metrics,
+            fingerprints=fingerprints, env=env, thresholds=thresholds, n_train=len(train_docs)))
+    except BaseException:
+        log.exception("run failed; its partial folder stays at %s", run.path)
+        _detach_log(handler)
+        raise
+    _detach_log(handler)
+    final = run.finish({"macro_f1": metrics["macro_f1"], "micro_f1": metrics["micro_f1"],
+                        "n_train": len(train_docs), "n_test": len(test_docs),
+                        "model": str(run.final_path / "model.skops") if config.output.save_model else None})
+    return RunResult(path=final, metrics=metrics, run_id=run.run_id)
+
+
+def _fingerprints(config: ExperimentConfig, corpus: Corpus) -> dict[str, Any]:
+    out: dict[str, Any] = {"corpus": corpus.fingerprint}
+    if corpus.header:
+        out["corpus_header"] = corpus.header
+        rules = corpus.header.get("rules")
+        if rules:
+            out["labels"] = rules
+    for kind in ("user_dict", "stopwords"):
+        value = getattr(config.tokenize, kind)
+        if value:
+            path = resource_path(kind, value)
+            out[kind] = {"name": value, "sha256": file_sha256(path)}
+    return out
+
+
+def _write_predictions(path: Path, docs: list[Document], labels: list[list[str]], primary: list[str],
+                       scores: np.ndarray) -> None:
+    """One row per test document; scores rounded to 6 places so reruns are byte-identical."""
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(["id", "date", "true_labels", "true_primary", "pred_labels", "pred_primary",
+                         *[f"score_{n}" for n in LABELS], "title"])
+        for doc, lab, prim, row in zip(docs, labels, primary, scores):
+            writer.writerow([doc.id, doc.date or "", "|".join(doc.labels), doc.primary or "", "|".join(lab), prim,
+                             *[f"{s:.6f}" for s in row], doc.title])
+
+
+def _topic_report(pipeline, docs: list[Document], out_dir: Path, top_n: int) -> None:
+    try:
+        from .topics.report import write_topic_report
+    except ImportError:
+        log.info("topic report not available in this version")
+        return
+    lda = pipeline.named_steps["features"].named_transformers["lda"]
+    tokens = pipeline.named_steps["tokens"].transform([d.text for d in docs])
+    write_topic_report(lda, docs, tokens, out_dir, top_n=top_n)
+
+
+def _attach_log(path: Path) -> logging.Handler:
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setLevel(logging.INFO)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    if root.level > logging.INFO or root.level == logging.NOTSET:
+        root.setLevel(logging.INFO)
+    return handler
+
+
+def _detach_log(handler: logging.Handler) -> None:
+    logging.getLogger().removeHandler(handler)
+    handler.close()

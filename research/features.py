@@ -1,0 +1,72 @@
+"""TF-IDF on token lists, and the feature union that puts TF-IDF and LDA topic proportions side by side.
+
+Both branches read the same token lists from the ``tokens`` step, so text is segmented once per corpus.
+"""
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.pipeline import FeatureUnion
+from sklearn.utils.validation import check_is_fitted
+
+
+def identity(tokens):
+    """Module-level identity, used as TfidfVectorizer's preprocessor and tokenizer (a lambda would not pickle)."""
+    return tokens
+
+
+class TfidfOnTokens(TransformerMixin, BaseEstimator):
+    """TF-IDF over pre-tokenized documents (token lists), with word n-grams joined by a space.
+
+    Parameters mirror :class:`sklearn.feature_extraction.text.TfidfVectorizer`; ``ngram_range`` is a pair.
+    """
+
+    def __init__(self, max_features=50000, min_df=2, max_df=0.95, sublinear_tf=True, ngram_range=(1, 1)):
+        self.max_features = max_features
+        self.min_df = min_df
+        self.max_df = max_df
+        self.sublinear_tf = sublinear_tf
+        self.ngram_range = ngram_range
+
+    def _vectorizer(self) -> TfidfVectorizer:
+        return TfidfVectorizer(
+            preprocessor=identity,
+            tokenizer=identity,
+            token_pattern=None,
+            lowercase=False,
+            max_features=self.max_features,
+            min_df=self.min_df,
+            max_df=self.max_df,
+            sublinear_tf=self.sublinear_tf,
+            ngram_range=tuple(self.ngram_range),
+            dtype=np.float64,
+        )
+
+    def fit(self, X, y=None):
+        self.vectorizer_ = self._vectorizer().fit(_token_lists(X))
+        return self
+
+    def fit_transform(self, X, y=None):
+        self.vectorizer_ = self._vectorizer()
+        return self.vectorizer_.fit_transform(_token_lists(X))
+
+    def transform(self, X):
+        check_is_fitted(self, "vectorizer_")
+        return self.vectorizer_.transform(_token_lists(X))
+
+    def get_feature_names_out(self, input_features=None):
+        check_is_fitted(self, "vectorizer_")
+        return self.vectorizer_.get_feature_names_out()
+
+
+def _token_lists(X):
+    docs = list(X)
+    if docs and isinstance(docs[0], str):
+        raise TypeError("TfidfOnTokens expects token lists (the output of JiebaTokenizer), not plain strings")
+    return docs
+
+
+def make_features(tfidf: TfidfOnTokens | None, lda) -> FeatureUnion:
+    """Union with stable step names ``tfidf`` and ``lda``; a disabled branch is the string "drop"."""
+    return FeatureUnion([("tfidf", tfidf if tfidf is not None else "drop"), ("lda", lda if lda is not None else "drop")])
