@@ -112,6 +112,40 @@ class TopicsConfig(_Strict):
     """Write topics.json / topics.md / topics.html and topic figures into the run folder when LDA is enabled."""
 
 
+class EvaluationConfig(_Strict):
+    """How a run is evaluated beyond the single split (owned by research/study/)."""
+
+    cv_folds: int | None = Field(default=None, ge=2)
+    """Multi-label stratified k-fold on the training part instead of one split, when set."""
+    validation_size: float = Field(default=0.15, gt=0.0, lt=1.0)
+    """Fraction of the training part held out for threshold tuning and calibration (never the test set)."""
+    tune_thresholds: bool = False
+    calibrate: bool = False
+    bootstrap: int = Field(default=0, ge=0)
+    """Bootstrap resamples for confidence intervals on headline metrics (0 = off)."""
+    drift_years: list[int] | None = None
+    """Temporal drift: for each year t, train on documents before t and test on t."""
+    explain_top_n: int = Field(default=0, ge=0)
+    """Top terms/topics per predicted label written to the predictions file (0 = off)."""
+
+
+class SweepConfig(_Strict):
+    """A grid of variants of this config: dotted keys -> lists of values (owned by research/study/)."""
+
+    grid: dict[str, list[Any]] = Field(default_factory=dict)
+    n_jobs: int = 1
+
+
+class ComputeConfig(_Strict):
+    """Where the heavy work runs (owned by research/compute/)."""
+
+    backend: Literal["local", "dask"] = "local"
+    scheduler: str | None = None
+    """Address of a running dask scheduler (tcp://host:8786); None with backend dask = a LocalCluster."""
+    n_workers: int = Field(default=2, ge=1)
+    partitions: int | None = Field(default=None, ge=1)
+
+
 class OutputConfig(_Strict):
     dir: str = "results"
     save_model: bool = True
@@ -128,6 +162,9 @@ class ExperimentConfig(_Strict):
     features: FeaturesConfig = Field(default_factory=FeaturesConfig)
     classifier: ClassifierConfig = Field(default_factory=ClassifierConfig)
     topics: TopicsConfig = Field(default_factory=TopicsConfig)
+    evaluation: EvaluationConfig = Field(default_factory=EvaluationConfig)
+    sweep: SweepConfig = Field(default_factory=SweepConfig)
+    compute: ComputeConfig = Field(default_factory=ComputeConfig)
     output: OutputConfig = Field(default_factory=OutputConfig)
 
     def to_dict(self) -> dict[str, Any]:
