@@ -102,3 +102,32 @@ def test_console_script_prints_folder_and_macro_f1(tmp_path):
                           str(tmp_path)], capture_output=True, text=True, cwd=REPO, timeout=300)
     assert out.returncode == 0, out.stderr
     assert "run folder:" in out.stdout and "macro-F1" in out.stdout
+
+
+@pytest.mark.slow
+def test_killed_process_leaves_only_a_partial_folder(tmp_path):
+    """kill -9 in the middle of a run: no folder that looks finished, no index line."""
+    import signal
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-m", "research", "run", str(CONFIGS / "toy.yaml"), "--results",
+                             str(tmp_path), "--set", "features.lda.passes=200"],
+                            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while time.time() < deadline and not list(tmp_path.glob("toy/.partial-*")):
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    entries = list((tmp_path / "toy").iterdir())
+    assert entries and all(e.name.startswith(".partial-") for e in entries)
+    assert not (tmp_path / "runs.jsonl").exists()
+
+
+@pytest.mark.slow
+def test_default_experiment_on_the_embedded_sample(tmp_path):
+    """What `make run` does, end to end, on the shipped sample (no ../shared needed)."""
+    result = run_experiment(CONFIGS / "default.yaml", results_dir=tmp_path)
+    metrics = result.metrics
+    assert metrics["n_train"] >= 1000 and metrics["n_test"] >= 200
+    assert metrics["macro_f1"] > 0.6  # weak labels are learnable: far above the ~0.3 of chance-level guessing
+    assert (result.path / "topics.json").exists() and (result.path / "model.skops").exists()
