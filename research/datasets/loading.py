@@ -56,6 +56,10 @@ def load_corpus(data: DataConfig, config_source: str | None = None) -> Corpus:
         from .xwlb import load_xwlb_labelled  # weak labels computed on the fly from the raw CCTV dump
 
         header, docs = load_xwlb_labelled(path, rules=data.rules)
+    elif data.corpus == "pages":
+        from ..ingest import load_pages_corpus  # segmented into data.unit records, then weak-labelled
+
+        header, docs = load_pages_corpus(path, unit=data.unit, rules=data.rules)
     else:
         from .benchmarks import load_benchmark_corpus
 
@@ -64,5 +68,6 @@ def load_corpus(data: DataConfig, config_source: str | None = None) -> Corpus:
         raise DataError(f"{path}: no documents")
     if data.limit is not None:
         docs = docs[: data.limit]
-    fingerprint = {"path": str(data.path), "sha256": file_sha256(path), "documents": len(docs)}
+    digest = file_sha256(path) if path.is_file() else header.get("pages", {}).get("sha256", "")
+    fingerprint = {"path": str(data.path), "sha256": digest, "documents": len(docs)}
     return Corpus(documents=docs, name=data.corpus, path=path, fingerprint=fingerprint, header=header)
