@@ -25,6 +25,8 @@ _LAZY = {
     "TfidfOnTokens": "research.features",
     "MultiLabelClassifier": "research.classify",
     "load_model": "research.model",
+    "TaggingModel": "research.model",
+    "explain_scores": "research.explain",
     "save_model": "research.persistence",
     "segment": "research.ingest",
     "segment_file": "research.ingest",
