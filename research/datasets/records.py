@@ -88,13 +88,10 @@ def document_from_json(obj: dict[str, Any], where: str = "") -> Document:
 
 
 def _open_text(path: Path, mode: str):
+    """Read text from a plain or gzip'd file (by suffix)."""
     if path.suffix == ".gz":
-        # mtime=0 keeps gzip output byte-identical across rebuilds
-        raw = open(path, mode.replace("t", "") + "b")
-        if "w" in mode:
-            return io.TextIOWrapper(gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename=""), encoding="utf-8", newline="\n")
-        return io.TextIOWrapper(gzip.GzipFile(fileobj=raw, mode="rb"), encoding="utf-8")
-    return open(path, mode, encoding="utf-8", newline="\n" if "w" in mode else None)
+        return gzip.open(path, "rt", encoding="utf-8")
+    return open(path, mode, encoding="utf-8")
 
 
 def read_jsonl(path: str | Path) -> tuple[dict[str, Any], Iterator[dict[str, Any]]]:
@@ -135,16 +132,19 @@ def read_documents(path: str | Path) -> tuple[dict[str, Any], list[Document]]:
 
 
 def write_jsonl(path: str | Path, records: Iterable[dict[str, Any]], header: dict[str, Any] | None = None) -> int:
-    """Write records deterministically (fixed key order as given, no ASCII escaping, gzip mtime 0); returns count."""
+    """Write records deterministically (key order as given, no ASCII escaping, gzip'd when the name ends in .gz,
+    with gzip mtime 0 so rebuilds are byte-identical), through a temporary file renamed at the end; returns count."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".partial")
     n = 0
-    with _open_text(tmp, "wt") as fh:
-        if header is not None:
-            fh.write(json.dumps({HEADER_KEY: header}, ensure_ascii=False, sort_keys=True) + "\n")
-        for obj in records:
-            fh.write(json.dumps(obj, ensure_ascii=False) + "\n")
-            n += 1
+    with open(tmp, "wb") as raw:
+        binary = gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="", compresslevel=9) if path.suffix == ".gz" else raw
+        with io.TextIOWrapper(binary, encoding="utf-8", newline="\n") as fh:
+            if header is not None:
+                fh.write(json.dumps({HEADER_KEY: header}, ensure_ascii=False, sort_keys=True) + "\n")
+            for obj in records:
+                fh.write(json.dumps(obj, ensure_ascii=False) + "\n")
+                n += 1
     tmp.replace(path)
     return n

@@ -1,0 +1,130 @@
+"""``research dataset``: build the weak-labelled 新闻联播 corpus, the embedded sample, the hand-check, the card.
+
+    research dataset build  [--source PATH] [--rules builtin:v1] [-o OUT]   corpus file + label counts per year
+    research dataset sample [--source PATH] [--rules builtin:v1]            rebuild research/datasets/data/sample_v1
+    research dataset check  [--source PATH] [--rules builtin:v1]            weak labels vs the hand-checked sample
+    research dataset card   [--source PATH] [--rules builtin:v1] [-o docs/DATASET_CARD.md]
+    research dataset draw-gold --export /tmp/gold_to_read.txt --ids-out /tmp/gold_ids.json
+                                     (re)draw the hand-check sample (default rules builtin:v0, as committed)
+"""
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from ..errors import DataError
+
+DEFAULT_SOURCE = "../shared/data/xwlb/xwlb_2012_2025.jsonl.gz"
+DEFAULT_OUT = "results/datasets/xwlb_labelled_v1.jsonl.gz"
+DEFAULT_CARD = "docs/DATASET_CARD.md"
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    p = subparsers.add_parser("dataset", help="build / sample / check / document the weak-labelled 新闻联播 corpus")
+    sub = p.add_subparsers(dest="dataset_command", metavar="ACTION")
+    sub.required = True
+
+    def common(q: argparse.ArgumentParser) -> None:
+        q.add_argument("--source", default=DEFAULT_SOURCE, help=f"raw xwlb dump (default {DEFAULT_SOURCE})")
+        q.add_argument("--rules", default="builtin:v1", help="weak-labelling rules (builtin:v1 or a YAML path)")
+
+    q = sub.add_parser("build", help="write the labelled corpus and print label counts per year")
+    common(q)
+    q.add_argument("-o", "--out", default=DEFAULT_OUT, help=f"output JSONL.gz (default {DEFAULT_OUT})")
+    q.add_argument("--limit", type=int, default=None, help="keep only the first N items (id order)")
+
+    q = sub.add_parser("sample", help="rebuild the embedded sample research/datasets/data/sample_v1.jsonl.gz")
+    common(q)
+    q.add_argument("-o", "--out", default=None, help="output path (default: the packaged sample)")
+    q.add_argument("--per-label", type=int, default=900, help="documents per primary label (and 'none')")
+    q.add_argument("--max-chars", type=int, default=320, help="cut texts to this many characters (size budget 2 MB)")
+
+    q = sub.add_parser("check", help="weak-label precision/recall against the hand-checked sample")
+    common(q)
+    q.add_argument("--gold", default=None, help="hand-checked JSONL (default: the packaged one)")
+    q.add_argument("--errors", action="store_true", help="also list every disagreement")
+    q.add_argument("--json", default=None, help="write the full evaluation as JSON here")
+
+    q = sub.add_parser("card", help="generate the dataset card (markdown)")
+    common(q)
+    q.add_argument("-o", "--out", default=DEFAULT_CARD)
+
+    q = sub.add_parser("draw-gold", help="draw the stratified hand-check sample and export its texts for reading")
+    common(q)
+    q.add_argument("--per-stratum", type=int, default=82)
+    q.add_argument("--unlabelled", type=int, default=40)
+    q.add_argument("--export", required=True, help="plain-text file for the annotator (keep it outside the repo)")
+    q.add_argument("--ids-out", required=True, help="JSON: drawn ids, strata, population sizes")
+    q.set_defaults(rules="builtin:v0")  # the committed hand-check sample was drawn with the provisional rules
+    p.set_defaults(handler=main)
+    return p
+
+
+def _source(path: str) -> Path:
+    src = Path(path)
+    if not src.is_file():
+        raise DataError(f"xwlb source not found: {src} (pass --source; see ../shared/data/SOURCES.md)")
+    return src
+
+
+def main(args: argparse.Namespace) -> int:
+    action = args.dataset_command
+    if action == "build":
+        from ..datasets.build import build_corpus, format_year_table
+
+        header, docs = build_corpus(_source(args.source), args.out, rules=args.rules, limit=args.limit)
+        print(format_year_table(header["counts"]["per_year"]))
+        print(f"primary: {header['counts']['primary']}")
+        print(f"wrote {len(docs)} documents -> {args.out} (rules {header['rules_version']} "
+              f"sha256 {header['rules_sha256'][:12]}, source sha256 {header['source_sha256'][:12]})")
+        return 0
+    if action == "sample":
+        from ..datasets.sample import SAMPLE_PATH, build_sample
+
+        out = Path(args.out) if args.out else SAMPLE_PATH
+        header, docs = build_sample(_source(args.source), out, rules=args.rules, per_label=args.per_label,
+                                    max_chars=args.max_chars)
+        print(f"wrote {len(docs)} documents, {out.stat().st_size} bytes -> {out}")
+        print(f"primary: {header['counts']['primary']}  labels: {header['counts']['labels']}")
+        return 0
+    if action == "check":
+        from ..datasets.gold import GOLD_PATH, format_report, read_gold
+        from ..datasets.card import evaluate_all
+
+        gold_header, gold = read_gold(args.gold or GOLD_PATH)
+        results = evaluate_all(_source(args.source), args.rules, gold, gold_header)
+        print(format_report({k: v for k, v in results.items() if k in ("dev", "heldout", "all")}))
+        if args.errors:
+            for e in results["all"]["errors"]:
+                print(f"{e['id']} [{e['split']}] gold={e['gold']} pred={e['pred']} ({e['status']}) {e['title'][:40]}"
+                      f" | {e['reason']}")
+        if args.json:
+            Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+            Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+                                       encoding="utf-8")
+        return 0
+    if action == "card":
+        from ..datasets.card import write_card
+
+        write_card(_source(args.source), args.out, rules=args.rules)
+        print(f"wrote {args.out}")
+        return 0
+    if action == "draw-gold":
+        from ..datasets.gold import draw, export_for_reading, split_of
+        from ..datasets.xwlb import load_xwlb_labelled
+        from ..labels import LABELS
+
+        header, docs = load_xwlb_labelled(_source(args.source), rules=args.rules)
+        per = {lab: args.per_stratum for lab in LABELS} | {"other": args.per_stratum, "unlabelled": args.unlabelled}
+        sample, population = draw(docs, per)
+        export_for_reading(sample, args.export)
+        from ..datasets.gold import stratum_of
+
+        Path(args.ids_out).write_text(json.dumps({
+            "rules_sha256": header["rules_sha256"], "population": population, "per_stratum": per,
+            "items": [{"id": d.id, "stratum": stratum_of(d), "split": split_of(d.id)} for d in sample],
+        }, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        print(f"drew {len(sample)} items -> {args.export}; ids/strata -> {args.ids_out}")
+        return 0
+    raise DataError(f"unknown dataset action {action!r}")
