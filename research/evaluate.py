@@ -8,6 +8,7 @@ from sklearn.metrics import (accuracy_score, f1_score, hamming_loss, multilabel_
                              precision_recall_fscore_support)
 
 from .labels import LABELS, NONE_LABEL
+from .plotting import new_figure, save
 
 
 def multilabel_metrics(Y_true: np.ndarray, Y_pred: np.ndarray, primary_true: list[str], primary_pred: list[str]) -> dict:
@@ -35,14 +36,10 @@ def _r(x) -> float:
 
 
 def plot_label_scores(metrics: dict, path: Path, title: str = "") -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     names = list(LABELS)
     x = np.arange(len(names))
-    fig, ax = plt.subplots(figsize=(7, 3.6))
+    fig = new_figure(7, 3.6)
+    ax = fig.subplots()
     for i, key in enumerate(("precision", "recall", "f1")):
         values = [metrics["labels"][n][key] for n in names]
         bars = ax.bar(x + (i - 1) * 0.27, values, width=0.27, label=key)
@@ -53,19 +50,12 @@ def plot_label_scores(metrics: dict, path: Path, title: str = "") -> None:
     ax.set_ylabel("score on test set")
     ax.set_title(title or f"per-label scores (macro-F1 {metrics['macro_f1']:.3f})", fontsize=10)
     ax.legend(fontsize=8, loc="lower right")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save(fig, path)
 
 
 def plot_confusions(Y_true: np.ndarray, Y_pred: np.ndarray, primary_true: list[str], primary_pred: list[str],
                     path: Path) -> None:
     """Left: one 2x2 confusion per label. Right: primary-label confusion (rows true, columns predicted)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     mcm = multilabel_confusion_matrix(Y_true, Y_pred, labels=list(range(len(LABELS))))
     names = list(LABELS) + [NONE_LABEL]
     idx = {n: i for i, n in enumerate(names)}
@@ -73,7 +63,7 @@ def plot_confusions(Y_true: np.ndarray, Y_pred: np.ndarray, primary_true: list[s
     for t, q in zip(primary_true, primary_pred):
         if t is not None:
             prim[idx[t], idx[q]] += 1
-    fig = plt.figure(figsize=(11, 4.2))
+    fig = new_figure(11, 4.2)
     for j, name in enumerate(LABELS):
         ax = fig.add_subplot(2, 6, (1 + j % 2) + 6 * (j // 2))
         ax.imshow(mcm[j], cmap="Blues")
@@ -91,6 +81,4 @@ def plot_confusions(Y_true: np.ndarray, Y_pred: np.ndarray, primary_true: list[s
     ax.set_xlabel("predicted primary")
     ax.set_ylabel("true primary")
     ax.set_title("primary label", fontsize=9)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save(fig, path)
