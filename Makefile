@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check -q
 CONFIG ?= configs/default.yaml
 
-.PHONY: run test test-fast bench bench-topics notebooks install install-dev clean
+.PHONY: run test test-fast bench bench-topics bench-agreement notebooks install install-dev clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ bench: $(VENV)/.installed-dev
 ## make bench-topics: LDA engine benchmark -> results/bench/
 bench-topics: $(VENV)/.installed-dev
 	$(PY) -m research.bench.topics
+
+## make bench-agreement: token agreement of the rjieba backend with jieba -> results/bench/
+bench-agreement: $(VENV)/.installed-dev
+	$(PY) -m research.bench.agreement
 
 ## make notebooks: open Jupyter Lab on notebooks/
 notebooks: $(VENV)/.installed-dev

@@ -115,6 +115,13 @@ class TopicsConfig(_Strict):
     top_n: int = Field(default=10, ge=1)
     report: bool = True
     """Write topics.json / topics.md / topics.html and topic figures into the run folder when LDA is enabled."""
+    seed_lexicon: str | None = None
+    """Weak-labelling rules (e.g. ``builtin:v1``) whose label terms seed one topic per label (guided LDA); None =
+    plain LDA. Topics 0-3 then follow party_building / investment / logistics / livelihood, the rest stay free."""
+    seed_weight: float = Field(default=5.0, gt=0.0)
+    """Prior pseudo-count of a seed word in its topic (see research/topics/seeding.py)."""
+    seed_max_words: int = Field(default=25, ge=1)
+    """Seed words per label: the lexicon's anchor terms (weight >= 3), at most this many."""
 
 
 class EvaluationConfig(_Strict):

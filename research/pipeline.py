@@ -26,7 +26,7 @@ def build_pipeline(config: ExperimentConfig, cache_dir: str | Path | None = None
     tokenizer = JiebaTokenizer(
         user_dict=tok.user_dict, stopwords=tok.stopwords, min_len=tok.min_len, keep_numbers=tok.keep_numbers,
         keep_latin=tok.keep_latin, hmm=tok.hmm, n_jobs=tok.n_jobs,
-        cache_dir=str(cache_dir) if (cache_dir and tok.cache) else None,
+        cache_dir=str(cache_dir) if (cache_dir and tok.cache) else None, backend=tok.backend,
     )
     tfidf = None
     if feats.tfidf.enabled:

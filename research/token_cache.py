@@ -1,7 +1,9 @@
 """A disk cache of token lists, so that a corpus is segmented once across runs, sweeps and variants.
 
-Keys are sha1(tokenizer fingerprint + text); one SQLite file holds them all. Only the parent process touches it,
-so there is no locking to get wrong; worker processes only tokenize.
+Keys are sha1(tokenizer fingerprint + text), where the fingerprint covers the tokenizer settings, backend and
+version, and the full user dictionary and stopword lists; one SQLite file (WAL mode) holds them all. Only the
+process that calls ``transform`` touches it (pool workers only tokenize); several such processes, e.g. Dask workers
+on one machine, may share a folder: SQLite serialises their writes.
 """
 from __future__ import annotations
 
@@ -14,12 +16,19 @@ _BATCH = 900   # stays under SQLite's default limit on bound parameters
 
 
 class TokenCache:
+    """Token lists by key; ``get_many`` returns the hits, ``put_many`` stores (key, tokens) pairs."""
+
     def __init__(self, directory: str | Path):
         self.path = Path(directory) / "tokens.sqlite"
 
     def _connect(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         con = sqlite3.connect(self.path, timeout=60)
+        try:
+            con.execute("PRAGMA journal_mode=WAL")
+            con.execute("PRAGMA synchronous=NORMAL")
+        except sqlite3.OperationalError:  # e.g. a file system without shared memory: keep the default journal
+            pass
         con.execute("CREATE TABLE IF NOT EXISTS tokens (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         return con
 
@@ -45,5 +54,14 @@ class TokenCache:
                     "INSERT OR REPLACE INTO tokens (key, value) VALUES (?, ?)",
                     ((key, _SEP.join(tokens)) for key, tokens in items),
                 )
+        finally:
+            con.close()
+
+    def __len__(self) -> int:
+        if not self.path.exists():
+            return 0
+        con = self._connect()
+        try:
+            return int(con.execute("SELECT COUNT(*) FROM tokens").fetchone()[0])
         finally:
             con.close()

@@ -3,7 +3,22 @@
 Tokens are produced once per corpus and shared by every feature branch (TF-IDF and LDA read the same lists), and
 can be cached on disk so that a second run or a sweep variant segments nothing. The fitted tokenizer carries its
 user dictionary and stopwords as plain word lists, so a saved model tags text the same way on another machine, and
-no jieba object, bound method or lambda is ever stored on the estimator (it stays picklable and skops-safe).
+no segmenter object, bound method or lambda is ever stored on the estimator (it stays picklable and skops-safe).
+
+Segmenter backends (``backend=``):
+
+* ``"jieba"`` (default): the reference, pure Python (~0.3 M chars/s per core).
+* ``"rjieba"``: the Rust port jieba-rs (PyPI ``rjieba``), ~10x faster, same dictionary, same user-dictionary rule
+  (``add_word`` with jieba's suggested frequency), HMM for unknown words. Its only systematic difference, ASCII runs
+  joined by punctuation (``CCTV-7``, ``1-11``), is split back the way jieba does. Measured with the package's user
+  dictionary on every 4th document of the 新闻联播 corpus (18,084 documents, 9.0 M chars, 4.9 M tokens): 100 % of
+  jieba's tokens and of the filtered tokens agree, every document identical (99.96 % before the ASCII split back);
+  ``python -m research.bench.agreement`` re-measures it. The backend is only offered because it passes the
+  >= 99 % agreement bar.
+
+Work is streamed: the input is consumed in blocks, each block is looked up in the cache, the misses are segmented
+in chunks over a process pool (fork; all cores by default) and written back as they arrive. Output never depends on
+``n_jobs``, block or chunk sizes: every document is segmented on its own by an identically configured segmenter.
 """
 from __future__ import annotations
 
@@ -12,7 +27,8 @@ import logging
 import os
 import re
 import unicodedata
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from multiprocessing import get_context
 
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -25,28 +41,69 @@ from .token_cache import TokenCache
 log = logging.getLogger(__name__)
 
 TOKENIZER_VERSION = "1"  # bump when the filtering rules below change: it invalidates cached tokens
-_CHUNK = 256
+BACKENDS = ("jieba", "rjieba")
+_CHUNK = 128          # documents per task sent to a worker process
+_BLOCK = 8192         # documents read from the input, looked up in the cache and written back at a time
+_PARALLEL_MIN_CHARS = 200_000  # below this, a pool costs more than it saves (output is the same either way)
+_MEMO_MAX = 2_000_000  # per-process memo of filter decisions (raw token -> kept tokens)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _NUMBER = re.compile(r"^[\d.,%:+\-/·~]+$")
 _LATIN = re.compile(r"^[a-z0-9.\-_+&]+$")
 _HAS_WORD_CHAR = re.compile(r"[0-9a-zA-Z\u3400-\u9fff\uf900-\ufaff]")
+# jieba's finalseg splits non-Han runs on this pattern; jieba-rs keeps e.g. "CCTV-7" whole: split it back.
+_JIEBA_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
+_ASCII_ALNUM = re.compile(r"^[a-zA-Z0-9]+$")
 
-# jieba tokenizers live per process, keyed by the user-dictionary hash; never on an estimator.
-_JIEBA: dict[str, object] = {}
+# Segmenters live per process, keyed by backend + user-dictionary hash; never on an estimator.
+_SEGMENTERS: dict[tuple[str, str], object] = {}
+_MEMOS: dict[tuple, dict[str, tuple[str, ...]]] = {}
 
 
-def _jieba_for(user_words: tuple[str, ...], key: str):
-    tok = _JIEBA.get(key)
-    if tok is None:
+def backend_version(backend: str) -> str:
+    if backend == "jieba":
         import jieba
 
-        jieba.setLogLevel(logging.WARNING)
-        tok = jieba.Tokenizer()
-        tok.initialize()
-        for word in user_words:
-            tok.add_word(word)
-        _JIEBA[key] = tok
-    return tok
+        return jieba.__version__
+    if backend == "rjieba":
+        from importlib.metadata import version
+
+        try:
+            return version("rjieba")
+        except Exception:  # noqa: BLE001 - not installed
+            return "missing"
+    raise ValueError(f"unknown tokenizer backend {backend!r}; choose one of {BACKENDS}")
+
+
+def _segmenter(backend: str, user_words: tuple[str, ...], key: str):
+    seg = _SEGMENTERS.get((backend, key))
+    if seg is None:
+        if backend == "jieba":
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)
+            seg = jieba.Tokenizer()
+            seg.initialize()
+            for word in user_words:
+                seg.add_word(word)
+        elif backend == "rjieba":
+            try:
+                import rjieba
+            except ImportError:
+                raise ImportError("backend='rjieba' needs the rjieba package: pip install rjieba") from None
+            seg = rjieba.Jieba()
+            for word in user_words:
+                seg.add_word(word, None, None)  # freq None = jieba's suggested frequency, as jieba's add_word
+        else:
+            raise ValueError(f"unknown tokenizer backend {backend!r}; choose one of {BACKENDS}")
+        _SEGMENTERS[(backend, key)] = seg
+    return seg
+
+
+def segment(backend: str, seg, text: str, hmm: bool) -> list[str]:
+    """Raw segmentation of an already normalized text (no filtering), jieba-compatible token boundaries."""
+    if backend == "jieba":
+        return list(seg.cut(text, HMM=hmm))
+    return seg.cut(text, hmm)
 
 
 def normalize_for_tokens(text: str) -> str:
@@ -54,29 +111,66 @@ def normalize_for_tokens(text: str) -> str:
     return _CONTROL.sub(" ", unicodedata.normalize("NFKC", text))
 
 
+def _decide(token: str, stopwords: frozenset[str], min_len: int, keep_numbers: bool, keep_latin: bool) -> str | None:
+    token = token.strip().lower()
+    if len(token) < min_len or token in stopwords or not _HAS_WORD_CHAR.search(token):
+        return None
+    if _NUMBER.match(token):
+        if not keep_numbers:
+            return None
+    elif _LATIN.match(token) and not keep_latin:
+        return None
+    return token
+
+
 def _filter(tokens, stopwords: frozenset[str], min_len: int, keep_numbers: bool, keep_latin: bool) -> list[str]:
+    """The filtering rules, token by token (reference implementation; ``_Filter`` memoizes the same decisions)."""
     out = []
     for token in tokens:
-        token = token.strip().lower()
-        if len(token) < min_len or token in stopwords or not _HAS_WORD_CHAR.search(token):
-            continue
-        if _NUMBER.match(token):
-            if not keep_numbers:
-                continue
-        elif _LATIN.match(token) and not keep_latin:
-            continue
-        out.append(token)
+        kept = _decide(token, stopwords, min_len, keep_numbers, keep_latin)
+        if kept is not None:
+            out.append(kept)
     return out
+
+
+def _jieba_split(token: str) -> list[str]:
+    """How jieba's finalseg cuts an ASCII run such as ``CCTV-7`` (-> CCTV, -, 7)."""
+    return [part for part in _JIEBA_SKIP.split(token) if part]
+
+
+def _harmonized(token: str) -> list[str]:
+    if len(token) > 1 and token.isascii() and not _ASCII_ALNUM.match(token) and not token.isspace():
+        return _jieba_split(token)
+    return [token]
+
+
+def _memo_for(settings: tuple) -> dict[str, tuple[str, ...]]:
+    key = (settings[0],) + settings[2:]  # backend, dict key, stopwords, min_len, keep_numbers, keep_latin, hmm
+    memo = _MEMOS.get(key)
+    if memo is None or len(memo) > _MEMO_MAX:
+        memo = _MEMOS[key] = {}
+    return memo
+
+
+def _cut_one(text: str, backend: str, seg, memo: dict, rules: tuple, hmm: bool) -> list[str]:
+    raw = segment(backend, seg, normalize_for_tokens(text), hmm)
+    try:
+        return [t for r in raw for t in memo[r]]
+    except KeyError:  # tokens never seen by this process: decide once, then every later hit is a dict lookup
+        for r in raw:
+            if r not in memo:
+                parts = _harmonized(r) if backend != "jieba" else [r]
+                memo[r] = tuple(t for t in (_decide(p, *rules) for p in parts) if t is not None)
+        return [t for r in raw for t in memo[r]]
 
 
 def _cut_many(texts: list[str], settings: tuple) -> list[list[str]]:
     """Worker function (module level, so it pickles): cut and filter a chunk of texts."""
-    user_words, dict_key, stopwords, min_len, keep_numbers, keep_latin, hmm = settings
-    tok = _jieba_for(user_words, dict_key)
-    return [
-        _filter(tok.cut(normalize_for_tokens(text), HMM=hmm), stopwords, min_len, keep_numbers, keep_latin)
-        for text in texts
-    ]
+    backend, user_words, dict_key, stopwords, min_len, keep_numbers, keep_latin, hmm = settings
+    seg = _segmenter(backend, user_words, dict_key)
+    memo = _memo_for((backend, None, dict_key, stopwords, min_len, keep_numbers, keep_latin, hmm))
+    rules = (stopwords, min_len, keep_numbers, keep_latin)
+    return [_cut_one(text, backend, seg, memo, rules, hmm) for text in texts]
 
 
 class JiebaTokenizer(TransformerMixin, BaseEstimator):
@@ -89,15 +183,17 @@ class JiebaTokenizer(TransformerMixin, BaseEstimator):
     keep_numbers : keep purely numeric tokens (2022, 15.7%).
     keep_latin : keep latin-script tokens (ewto, pm2.5), lower-cased.
     hmm : let jieba guess unknown words with its HMM (jieba's default).
-    n_jobs : worker processes for large inputs; -1 = all cores. Output never depends on it.
+    n_jobs : worker processes for large inputs; -1 (default) = all cores. Output never depends on it.
     cache_dir : folder of the on-disk token cache; None disables it.
-    progress : show a progress bar (None = only on a terminal).
+    progress : show a progress bar (None = only on a terminal, for large inputs).
+    backend : ``"jieba"`` (reference) or ``"rjieba"`` (Rust jieba-rs, jieba-compatible, ~10x faster).
 
-    ``transform`` returns a list of token lists, the input every later stage accepts.
+    ``transform`` returns a list of token lists, the input every later stage accepts; ``iter_transform`` yields
+    them one by one, reading the input block by block.
     """
 
     def __init__(self, user_dict="builtin:v1", stopwords="builtin:v1", min_len=2, keep_numbers=False,
-                 keep_latin=True, hmm=True, n_jobs=1, cache_dir=None, progress=None):
+                 keep_latin=True, hmm=True, n_jobs=-1, cache_dir=None, progress=None, backend="jieba"):
         self.user_dict = user_dict
         self.stopwords = stopwords
         self.min_len = min_len
@@ -107,39 +203,66 @@ class JiebaTokenizer(TransformerMixin, BaseEstimator):
         self.n_jobs = n_jobs
         self.cache_dir = cache_dir
         self.progress = progress
+        self.backend = backend
 
     def fit(self, X=None, y=None):
         if not isinstance(self.min_len, int) or self.min_len < 1:
             raise ValueError(f"min_len must be a positive integer, got {self.min_len!r}")
+        if self.backend not in BACKENDS:
+            raise ValueError(f"unknown tokenizer backend {self.backend!r}; choose one of {BACKENDS}")
         self.user_words_ = read_word_list(resource_path("user_dict", self.user_dict)) if self.user_dict else []
         self.stopwords_ = sorted(read_word_list(resource_path("stopwords", self.stopwords))) if self.stopwords else []
         import jieba
 
-        self.fingerprint_ = combined_sha256(
-            [TOKENIZER_VERSION, jieba.__version__, str(self.min_len), str(self.keep_numbers), str(self.keep_latin),
-             str(self.hmm), "\n".join(self.user_words_), "\n".join(self.stopwords_)]
-        )
+        parts = [TOKENIZER_VERSION, jieba.__version__, str(self.min_len), str(self.keep_numbers),
+                 str(self.keep_latin), str(self.hmm), "\n".join(self.user_words_), "\n".join(self.stopwords_)]
+        if self.backend != "jieba":  # jieba keeps its historical fingerprint, so existing caches stay valid
+            parts.append(f"backend={self.backend}:{backend_version(self.backend)}:harmonized-1")
+        self.fingerprint_ = combined_sha256(parts)
         return self
 
     def transform(self, X) -> list[list[str]]:
+        return list(self.iter_transform(X))
+
+    def iter_transform(self, X) -> Iterator[list[str]]:
+        """Token lists in input order, reading ``X`` (any iterable of str) block by block."""
         check_is_fitted(self, "fingerprint_")
-        texts = _as_texts(X)
+        if isinstance(X, str):
+            raise TypeError("JiebaTokenizer expects a list of texts, got a single string")
+        n_total = len(X) if hasattr(X, "__len__") else None
+        runner = _Runner(self._settings(), self.n_jobs, self.progress, n_total)
         cache = TokenCache(self.cache_dir) if self.cache_dir else None
-        keys = [self._key(t) for t in texts] if cache else []
-        found = cache.get_many(keys) if cache else {}
-        todo = [i for i in range(len(texts)) if not cache or keys[i] not in found]
-        if cache:
-            log.info("tokens: %d cached, %d to segment", len(texts) - len(todo), len(todo))
-        fresh = self._cut([texts[i] for i in todo])
-        if cache and todo:
+        it = iter(X)
+        offset = 0
+        try:
+            while True:
+                block = _as_texts(islice(it, _BLOCK), offset)
+                if not block:
+                    break
+                offset += len(block)
+                yield from self._transform_block(block, cache, runner)
+        finally:
+            runner.close()
+
+    def _transform_block(self, texts: list[str], cache: TokenCache | None, runner: "_Runner") -> list[list[str]]:
+        keys = [self._key(t) for t in texts] if cache is not None else []
+        found = cache.get_many(keys) if cache is not None else {}
+        todo = [i for i in range(len(texts)) if cache is None or keys[i] not in found]
+        if cache is not None:
+            log.debug("tokens: %d cached, %d to segment", len(texts) - len(todo), len(todo))
+        runner.advance(len(texts) - len(todo))
+        fresh = runner.cut([texts[i] for i in todo])
+        if cache is not None and todo:
             cache.put_many((keys[i], toks) for i, toks in zip(todo, fresh))
         result: list[list[str]] = [None] * len(texts)  # type: ignore[list-item]
         for i, toks in zip(todo, fresh):
             result[i] = toks
-        if cache:
+        if cache is not None:
+            served: set[str] = set()
             for i, key in enumerate(keys):
-                if result[i] is None:
-                    result[i] = list(found[key])
+                if result[i] is None:  # a fresh list per document, copied only when a text repeats
+                    result[i] = found[key] if key not in served else list(found[key])
+                    served.add(key)
         return result
 
     def _key(self, text: str) -> str:
@@ -148,51 +271,106 @@ class JiebaTokenizer(TransformerMixin, BaseEstimator):
     def _settings(self) -> tuple:
         words = tuple(self.user_words_)
         dict_key = hashlib.sha1("\n".join(words).encode("utf-8")).hexdigest()
-        return (words, dict_key, frozenset(self.stopwords_), self.min_len, self.keep_numbers, self.keep_latin, self.hmm)
+        return (self.backend, words, dict_key, frozenset(self.stopwords_), self.min_len, self.keep_numbers,
+                self.keep_latin, self.hmm)
 
     def _cut(self, texts: list[str]) -> list[list[str]]:
-        if not texts:
-            return []
-        from tqdm.auto import tqdm
-
-        settings = self._settings()
-        chunks = [texts[i : i + _CHUNK] for i in range(0, len(texts), _CHUNK)]
-        n_jobs = _effective_jobs(self.n_jobs, len(chunks))
-        bar = tqdm(total=len(texts), desc="tokenize", unit="doc", disable=_bar_disabled(self.progress, len(texts)))
-        out: list[list[str]] = []
+        """Segment and filter ``texts`` (no cache)."""
+        runner = _Runner(self._settings(), self.n_jobs, self.progress, len(texts))
         try:
-            if n_jobs == 1:
-                for chunk in chunks:
-                    out.extend(_cut_many(chunk, settings))
-                    bar.update(len(chunk))
-            else:
-                _jieba_for(settings[0], settings[1])  # load once in the parent; forked workers inherit it
-                with ProcessPoolExecutor(n_jobs, mp_context=get_context("fork")) as pool:
-                    for chunk, toks in zip(chunks, pool.map(_cut_many, chunks, [settings] * len(chunks))):
-                        out.extend(toks)
-                        bar.update(len(chunk))
+            return runner.cut(texts)
         finally:
-            bar.close()
-        return out
+            runner.close()
 
     def get_feature_names_out(self, input_features=None):  # tokens are not columns
         raise AttributeError("JiebaTokenizer outputs token lists, not feature columns")
 
 
-def _as_texts(X) -> list[str]:
+class _Runner:
+    """Segments lists of texts in-process or over a lazily started fork pool, with one progress bar."""
+
+    def __init__(self, settings: tuple, n_jobs, progress, n_total: int | None):
+        self.settings = settings
+        self.n_jobs = n_jobs
+        self.pool = None
+        self.progress = progress
+        self.n_total = n_total
+        self.bar = None
+
+    def _bar(self):
+        if self.bar is None:
+            from tqdm.auto import tqdm
+
+            self.bar = tqdm(total=self.n_total, desc="tokenize", unit="doc",
+                            disable=_bar_disabled(self.progress, self.n_total or 0))
+        return self.bar
+
+    def advance(self, n: int) -> None:
+        if n:
+            self._bar().update(n)
+
+    def cut(self, texts: list[str]) -> list[list[str]]:
+        if not texts:
+            return []
+        bar = self._bar()
+        chunks = [texts[i : i + _CHUNK] for i in range(0, len(texts), _CHUNK)]
+        n_jobs = _effective_jobs(self.n_jobs, len(chunks))
+        if n_jobs > 1 and self.pool is None and sum(map(len, texts)) < _PARALLEL_MIN_CHARS:
+            n_jobs = 1
+        out: list[list[str]] = []
+        if n_jobs == 1 and self.pool is None:
+            for chunk in chunks:
+                out.extend(_cut_many(chunk, self.settings))
+                bar.update(len(chunk))
+            return out
+        if self.pool is None:
+            backend, words, key = self.settings[:3]
+            _segmenter(backend, words, key)  # load once in the parent; forked workers inherit it
+            self.pool = get_context("fork").Pool(n_jobs)
+        for chunk, toks in zip(chunks, self.pool.imap(_cut_chunk, ((c, self.settings) for c in chunks))):
+            out.extend(toks)
+            bar.update(len(chunk))
+        return out
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.pool.join()
+            self.pool = None
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def _cut_chunk(args: tuple) -> list[list[str]]:
+    return _cut_many(*args)
+
+
+def _as_texts(X: Iterable, offset: int = 0) -> list[str]:
     if isinstance(X, str):
         raise TypeError("JiebaTokenizer expects a list of texts, got a single string")
     texts = list(X)
     for i, text in enumerate(texts):
         if not isinstance(text, str):
-            raise TypeError(f"document {i} is {type(text).__name__}, expected str")
+            raise TypeError(f"document {offset + i} is {type(text).__name__}, expected str")
     return texts
 
 
 def _effective_jobs(n_jobs: int, n_chunks: int) -> int:
-    cores = os.cpu_count() or 1
+    import multiprocessing
+
+    if multiprocessing.current_process().daemon:  # e.g. a Dask or multiprocessing worker: no child processes
+        return 1
+    cores = _available_cores()
     wanted = cores if n_jobs in (-1, 0, None) else max(1, int(n_jobs))
     return max(1, min(wanted, cores, n_chunks))
+
+
+def _available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _bar_disabled(progress, n: int) -> bool | None:
