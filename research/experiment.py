@@ -25,6 +25,8 @@ from .persistence import save_model
 from .pipeline import build_pipeline
 from .resources import resource_path
 from .splits import split_documents
+from .study.fitting import fit_pipeline, transform_features
+from .study.report import study_outputs
 
 log = logging.getLogger(__name__)
 
@@ -37,14 +39,22 @@ class RunResult:
 
 
 def run_experiment(config: ExperimentConfig | str | Path, overrides: list[str] | None = None,
-                   results_dir: str | Path | None = None, source: str | None = None) -> RunResult:
-    """Train and evaluate one config; returns the finished run folder and its metrics."""
+                   results_dir: str | Path | None = None, source: str | None = None, *,
+                   corpus: Corpus | None = None, lda_store=None) -> RunResult:
+    """Train and evaluate one config; returns the finished run folder and its metrics.
+
+    ``corpus`` (already loaded, e.g. shared by sweep variants) and ``lda_store`` (a
+    :class:`~research.study.lda_store.FeatureStore` of fitted topic models / TF-IDF and their outputs, shared by
+    sweep variants) are optional speed-ups; with
+    ``evaluation.tune_thresholds`` / ``calibrate`` the model is fitted on train-minus-validation and tuned on the
+    validation part (research.study.thresholds); the test documents are only ever predicted.
+    """
     if not isinstance(config, ExperimentConfig):
         source = str(config)
         config = load_config(config, overrides)
     results = Path(results_dir or config.output.dir)
 
-    corpus = load_corpus(config.data, source)
+    corpus = corpus if corpus is not None else load_corpus(config.data, source)
     train_docs, test_docs = split_documents(corpus.trainable(), config.split, config.seed)
     fingerprints = _fingerprints(config, corpus)
 
@@ -59,20 +69,39 @@ def run_experiment(config: ExperimentConfig | str | Path, overrides: list[str] |
         run.write_json("fingerprints.json", fingerprints)
 
         pipeline = build_pipeline(config, cache_dir=results / ".cache")
+        ev = config.evaluation
+        cv = None
+        if ev.cv_folds:
+            from .study.crossval import cross_validate
+
+            cv = cross_validate(config, train_docs, results / ".cache", lda_store)
         t0 = time.perf_counter()
-        pipeline.fit([d.text for d in train_docs], [list(d.labels) for d in train_docs])
+        validation = None
+        if ev.tune_thresholds or ev.calibrate:
+            from .study.thresholds import fit_with_validation
+
+            validation = fit_with_validation(pipeline, train_docs, ev, config.seed, lda_store)
+            run.write_json("validation.json", validation.summary())
+        else:
+            fit_pipeline(pipeline, [d.text for d in train_docs], [list(d.labels) for d in train_docs], lda_store)
         fit_seconds = time.perf_counter() - t0
         log.info("fitted in %.1f s", fit_seconds)
 
-        features = pipeline[:-1].transform([d.text for d in test_docs])
+        features = transform_features(pipeline, [d.text for d in test_docs], lda_store)
         labels, primary, scores = pipeline.named_steps["clf"].predict_labels(features)
         Y_true = to_indicator([d.labels for d in test_docs])
         Y_pred = to_indicator(labels)
         primary_true = [d.primary for d in test_docs]
         metrics = multilabel_metrics(Y_true, Y_pred, primary_true, primary)
         metrics.update(n_train=len(train_docs), fit_seconds=round(fit_seconds, 2))
+        if validation is not None:
+            metrics["validation"] = validation.summary()
+        if cv is not None:
+            metrics["cv"] = cv
+        study = study_outputs(config, run.path, pipeline, features, Y_true, Y_pred, scores, labels, validation)
+        metrics.update(study["metrics"])
         run.write_json("metrics.json", metrics)
-        _write_predictions(run.path / "predictions.csv", test_docs, labels, primary, scores)
+        _write_predictions(run.path / "predictions.csv", test_docs, labels, primary, scores, study["extras"])
 
         if config.output.figures:
             plot_label_scores(metrics, run.path / "figures" / "label_scores.png",
@@ -117,15 +146,26 @@ def _fingerprints(config: ExperimentConfig, corpus: Corpus) -> dict[str, Any]:
 
 
 def _write_predictions(path: Path, docs: list[Document], labels: list[list[str]], primary: list[str],
-                       scores: np.ndarray) -> None:
-    """One row per test document; scores rounded to 6 places so reruns are byte-identical."""
+                       scores: np.ndarray, extras: dict[str, Any] | None = None) -> None:
+    """One row per test document; scores rounded to 6 places so reruns are byte-identical.
+
+    ``extras`` (from research.study.report) may add calibrated probabilities (``prob_<label>``) and an
+    ``explanation`` column; without them the file is exactly as before.
+    """
+    extras = extras or {}
+    calibrated = extras.get("calibrated")
+    explanation = extras.get("explanation")
     with open(path, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(["id", "date", "true_labels", "true_primary", "pred_labels", "pred_primary",
-                         *[f"score_{n}" for n in LABELS], "title"])
-        for doc, lab, prim, row in zip(docs, labels, primary, scores):
+                         *[f"score_{n}" for n in LABELS], "title",
+                         *([f"prob_{n}" for n in LABELS] if calibrated is not None else []),
+                         *(["explanation"] if explanation is not None else [])])
+        for i, (doc, lab, prim, row) in enumerate(zip(docs, labels, primary, scores)):
             writer.writerow([doc.id, doc.date or "", "|".join(doc.labels), doc.primary or "", "|".join(lab), prim,
-                             *[f"{s:.6f}" for s in row], doc.title])
+                             *[f"{s:.6f}" for s in row], doc.title,
+                             *([f"{p:.6f}" for p in calibrated[i]] if calibrated is not None else []),
+                             *([explanation[i]] if explanation is not None else [])])
 
 
 def _topic_report(pipeline, docs: list[Document], out_dir: Path, top_n: int) -> None:

@@ -1,4 +1,9 @@
-"""``research run CONFIG [--set a.b=c ...]``: train and evaluate one experiment, print where the results are."""
+"""``research run CONFIG [--set a.b=c ...]``: train and evaluate one experiment, print where the results are.
+
+The config decides what a run is: a benchmark corpus (``data.corpus`` thucnews/cnews/toutiao) runs the multi-class
+benchmark, a non-empty ``sweep.grid``/``sweep.variants`` runs every variant, ``evaluation.drift_years`` runs the
+temporal-drift study, anything else is one ordinary run.
+"""
 from __future__ import annotations
 
 import argparse
@@ -18,14 +23,39 @@ def add_parser(subparsers) -> None:
 
 
 def main(args) -> int:
+    from ..config import load_config
+
+    config = load_config(args.config, args.overrides)
+    if config.data.corpus in ("thucnews", "cnews", "toutiao"):
+        from ..study.benchmark import print_summary, run_benchmark
+
+        print_summary(run_benchmark(config, source=str(args.config), results_dir=args.results))
+        return 0
+    if config.sweep.grid or config.sweep.variants:
+        from ..study.sweep import print_sweep, run_sweep
+
+        print_sweep(run_sweep(config, source=str(args.config), results_dir=args.results))
+        return 0
+    if config.evaluation.drift_years:
+        from ..study.drift import print_drift, run_drift
+
+        print_drift(run_drift(config, source=str(args.config), results_dir=args.results))
+        return 0
+
     from ..experiment import run_experiment
 
-    result = run_experiment(args.config, overrides=args.overrides, results_dir=args.results)
+    result = run_experiment(config, results_dir=args.results, source=str(args.config))
+    print_run(result)
+    return 0
+
+
+def print_run(result) -> None:
     m = result.metrics
     print(f"run folder: {result.path}")
     print(f"macro-F1 {m['macro_f1']:.3f}  micro-F1 {m['micro_f1']:.3f}  subset accuracy {m['subset_accuracy']:.3f}"
           f"  ({m['n_train']} train / {m['n_test']} test documents)")
+    for key, ci in (m.get("ci") or {}).items():
+        print(f"  95% CI {key}: {ci['lo']:.3f}-{ci['hi']:.3f}")
     for name in LABELS:
         s = m["labels"][name]
         print(f"  {name:<15} P {s['precision']:.3f}  R {s['recall']:.3f}  F1 {s['f1']:.3f}  n={s['support']}")
-    return 0
