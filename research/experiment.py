@@ -83,7 +83,8 @@ def run_experiment(config: ExperimentConfig | str | Path, overrides: list[str] |
             validation = fit_with_validation(pipeline, train_docs, ev, config.seed, lda_store)
             run.write_json("validation.json", validation.summary())
         else:
-            fit_pipeline(pipeline, [d.text for d in train_docs], [list(d.labels) for d in train_docs], lda_store)
+            fit_pipeline(pipeline, [d.text for d in train_docs], [list(d.labels) for d in train_docs], lda_store,
+                         config.compute)
         fit_seconds = time.perf_counter() - t0
         log.info("fitted in %.1f s", fit_seconds)
 

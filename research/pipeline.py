@@ -13,7 +13,7 @@ from pathlib import Path
 from sklearn.pipeline import Pipeline
 
 from .classify import MultiLabelClassifier
-from .config import ExperimentConfig
+from .config import ExperimentConfig, TokenizeConfig
 from .features import TfidfOnTokens, make_features
 from .tokenize import JiebaTokenizer
 from .topics import LdaTopics
@@ -21,13 +21,18 @@ from .topics import LdaTopics
 STEP_NAMES = ("tokens", "features", "clf")
 
 
+def make_tokenizer(tok: TokenizeConfig, cache_dir: str | Path | None = None, progress=None) -> JiebaTokenizer:
+    """The (unfitted) tokenizer a config's ``tokenize:`` section describes; the one place that maps it."""
+    return JiebaTokenizer(
+        user_dict=tok.user_dict, stopwords=tok.stopwords, min_len=tok.min_len, keep_numbers=tok.keep_numbers,
+        keep_latin=tok.keep_latin, hmm=tok.hmm, n_jobs=tok.n_jobs, backend=tok.backend,
+        cache_dir=str(cache_dir) if (cache_dir and tok.cache) else None, progress=progress,
+    )
+
+
 def build_pipeline(config: ExperimentConfig, cache_dir: str | Path | None = None) -> Pipeline:
     tok, feats, clf = config.tokenize, config.features, config.classifier
-    tokenizer = JiebaTokenizer(
-        user_dict=tok.user_dict, stopwords=tok.stopwords, min_len=tok.min_len, keep_numbers=tok.keep_numbers,
-        keep_latin=tok.keep_latin, hmm=tok.hmm, n_jobs=tok.n_jobs,
-        cache_dir=str(cache_dir) if (cache_dir and tok.cache) else None, backend=tok.backend,
-    )
+    tokenizer = make_tokenizer(tok, cache_dir)
     tfidf = None
     if feats.tfidf.enabled:
         t = feats.tfidf

@@ -32,6 +32,7 @@ from ..datasets.benchmarks import load_benchmark_corpus
 from ..datasets.loading import resolve_data_path
 from ..fingerprint import file_sha256
 from ..features import TfidfOnTokens
+from ..pipeline import make_tokenizer as pipeline_tokenizer
 from ..tokenize import JiebaTokenizer
 from .bootstrap import multiclass_ci
 
@@ -70,10 +71,7 @@ def make_classifier(config: ExperimentConfig):
 
 
 def make_tokenizer(config: ExperimentConfig, cache_dir: Path | None) -> JiebaTokenizer:
-    t = config.tokenize
-    return JiebaTokenizer(user_dict=t.user_dict, stopwords=t.stopwords, min_len=t.min_len, keep_numbers=t.keep_numbers,
-                          keep_latin=t.keep_latin, hmm=t.hmm, n_jobs=t.n_jobs,
-                          cache_dir=str(cache_dir) if (cache_dir and t.cache) else None).fit()
+    return pipeline_tokenizer(config.tokenize, cache_dir).fit()
 
 
 def make_model(config: ExperimentConfig) -> Pipeline:

@@ -11,9 +11,11 @@ from __future__ import annotations
 from sklearn.pipeline import Pipeline
 
 
-def fit_pipeline(pipeline: Pipeline, texts: list[str], y, lda_store=None) -> Pipeline:
-    if lda_store is None:
-        return pipeline.fit(texts, y)
+def fit_pipeline(pipeline: Pipeline, texts: list[str], y, lda_store=None, compute=None) -> Pipeline:
+    if lda_store is None:  # tokenization and features on the configured backend (local = pipeline.fit)
+        from ..compute import fit_pipeline as fit_on_backend
+
+        return fit_on_backend(pipeline, texts, y, compute)
     tokens = pipeline.named_steps["tokens"].fit(texts).transform(texts)
     union = pipeline.named_steps["features"]
     Xs, fitted = [], []

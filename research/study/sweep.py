@@ -208,8 +208,12 @@ def _parallel(tasks: list[Variant], n_jobs: int, source: str | None, results_dir
         return [_run_one(v, source, results_dir, snapshot) for v in tasks]
     from joblib import Parallel, delayed
 
-    return Parallel(n_jobs=min(n_jobs, len(tasks)), backend="loky")(
-        delayed(_run_one)(v, source, results_dir, snapshot) for v in tasks)
+    from ..compute import joblib_backend
+
+    with joblib_backend(tasks[0].config.compute) as client:  # variants as Dask tasks when compute.backend is dask
+        backend = None if client is not None else "loky"
+        return Parallel(n_jobs=min(n_jobs, len(tasks)), backend=backend)(
+            delayed(_run_one)(v, source, results_dir, snapshot) for v in tasks)
 
 
 def run_sweep(config: ExperimentConfig, source: str | None = None,
