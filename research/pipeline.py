@@ -43,7 +43,18 @@ def build_pipeline(config: ExperimentConfig, cache_dir: str | Path | None = None
         l = feats.lda
         lda = LdaTopics(n_topics=l.n_topics, engine=l.engine, passes=l.passes, iterations=l.iterations,
                         alpha=l.alpha, eta=l.eta, min_df=l.min_df, max_df=l.max_df, max_features=l.max_features,
-                        chunksize=l.chunksize, seed=config.seed)
+                        chunksize=l.chunksize, seed=config.seed, workers=1,
+                        seed_words=_seed_words(config), seed_weight=config.topics.seed_weight)
     classifier = MultiLabelClassifier(kind=clf.kind, C=clf.C, alpha=clf.alpha, class_weight=clf.class_weight,
                                       threshold=clf.threshold, max_iter=clf.max_iter, seed=config.seed)
     return Pipeline([("tokens", tokenizer), ("features", make_features(tfidf, lda)), ("clf", classifier)])
+
+
+def _seed_words(config: ExperimentConfig) -> dict[str, list[str]] | None:
+    """Lexicon words that guide some topics towards the four labels (``topics.seed_lexicon``); None = unseeded."""
+    t = config.topics
+    if not t.seed_lexicon:
+        return None
+    from .topics.seeding import lexicon_seed_words
+
+    return lexicon_seed_words(t.seed_lexicon, max_words=t.seed_max_words)

@@ -6,6 +6,7 @@ figures open in pyplot's registry.
 """
 from __future__ import annotations
 
+import subprocess
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,25 +30,39 @@ def save(fig: Figure, path: str | Path, dpi: int = 110) -> Path:
 
 @lru_cache(maxsize=1)
 def cjk_font() -> str | None:
-    """The first installed font family that can draw Chinese, or None."""
+    """The name of an installed font family that can draw Chinese (registered with matplotlib), or None."""
     from matplotlib import font_manager
 
     installed = {f.name for f in font_manager.fontManager.ttflist}
-    return next((name for name in _CJK_FAMILIES if name in installed), None)
+    known = next((name for name in _CJK_FAMILIES if name in installed), None)
+    if known:
+        return known
+    try:  # fonts matplotlib has not indexed yet: ask fontconfig, prefer a regular sans face
+        listing = subprocess.run(["fc-list", ":lang=zh", "file"], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    files = [line.split(":")[0].strip() for line in listing.splitlines() if line.strip()]
+    for file in sorted(files, key=lambda f: ("Regular" not in f, "Sans" not in f, f)):
+        try:
+            font_manager.fontManager.addfont(file)
+            return font_manager.FontProperties(fname=file).get_name()
+        except (OSError, RuntimeError, ValueError):
+            continue
+    return None
 
 
-def use_cjk_font() -> bool:
-    """Put a CJK font first in matplotlib's sans-serif list; False (and nothing changed) when none is installed."""
+def use_cjk_font() -> str | None:
+    """Put a CJK font first in matplotlib's sans-serif list; its name, or None (nothing changed) when none exists."""
     import matplotlib
 
     name = cjk_font()
     if name is None:
-        return False
+        return None
     families = list(matplotlib.rcParams["font.sans-serif"])
     if name not in families:
         matplotlib.rcParams["font.sans-serif"] = [name, *families]
     matplotlib.rcParams["axes.unicode_minus"] = False
-    return True
+    return name
 
 
 def chinese_or(text: str, fallback: str) -> str:

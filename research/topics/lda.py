@@ -14,9 +14,9 @@ from ..errors import ResearchError
 from .engines import base_eta, train
 from .inference import dirichlet_expectation, infer_gamma
 from .seeding import eta_matrix
-
-DEFAULT_SEED_WEIGHT = 1.0
 from .vocabulary import build_vocabulary, doc_term_matrix
+
+DEFAULT_SEED_WEIGHT = 5.0
 
 
 class LdaTopics(TransformerMixin, BaseEstimator):

@@ -4,7 +4,7 @@ Inference on new documents is shared (research.topics.inference), so engines dif
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -13,6 +13,7 @@ import numpy as np
 class TrainedTopics:
     components: np.ndarray  # (K, V) variational Dirichlet parameters of topic-word distributions ("lambda")
     alpha: np.ndarray       # (K,) document-topic prior
+    native: object | None = field(default=None, repr=False)  # the engine's own model, only when asked (benchmarks)
 
 
 def base_eta(engine: str, eta, n_topics: int) -> float:
