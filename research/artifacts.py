@@ -5,12 +5,14 @@ A run that dies (error, Ctrl-C, kill -9) leaves at most a ``.partial-*`` folder,
 from __future__ import annotations
 
 import json
+import logging
 import os
 import platform
 import shutil
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -94,6 +96,26 @@ class RunFolder:
         path = self.path / name
         path.write_text(text, encoding="utf-8")
         return path
+
+    @contextmanager
+    def capture_log(self):
+        """Copy the package's log records into ``run.log`` while the block runs; a failure is logged there too,
+        and the folder keeps its ``.partial-`` name."""
+        handler = logging.FileHandler(self.path / "run.log", encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setLevel(logging.INFO)
+        root = logging.getLogger()
+        root.addHandler(handler)
+        if root.level > logging.INFO or root.level == logging.NOTSET:
+            root.setLevel(logging.INFO)
+        try:
+            yield
+        except BaseException:
+            logging.getLogger(__name__).exception("run failed; its partial folder stays at %s", self.path)
+            raise
+        finally:
+            root.removeHandler(handler)
+            handler.close()
 
     def finish(self, summary: dict[str, Any]) -> Path:
         """Atomically publish the folder and append one line to ``runs.jsonl``."""

@@ -59,8 +59,7 @@ def run_experiment(config: ExperimentConfig | str | Path, overrides: list[str] |
     fingerprints = _fingerprints(config, corpus)
 
     run = RunFolder(results, config.experiment)
-    handler = _attach_log(run.path / "run.log")
-    try:
+    with run.capture_log():
         log.info("run %s: %d train / %d test documents from %s", run.run_id, len(train_docs), len(test_docs),
                  corpus.path)
         env = environment()
@@ -120,11 +119,6 @@ def run_experiment(config: ExperimentConfig | str | Path, overrides: list[str] |
         run.write_text("MODEL_CARD.md", render_model_card(
             experiment=config.experiment, run_id=run.run_id, config=config.to_dict(), metrics=metrics,
             fingerprints=fingerprints, env=env, thresholds=thresholds, n_train=len(train_docs)))
-    except BaseException:
-        log.exception("run failed; its partial folder stays at %s", run.path)
-        _detach_log(handler)
-        raise
-    _detach_log(handler)
     final = run.finish({"macro_f1": metrics["macro_f1"], "micro_f1": metrics["micro_f1"],
                         "n_train": len(train_docs), "n_test": len(test_docs),
                         "model": str(run.final_path / "model.skops") if config.output.save_model else None})
@@ -178,19 +172,3 @@ def _topic_report(pipeline, docs: list[Document], out_dir: Path, top_n: int) -> 
     lda = pipeline.named_steps["features"].named_transformers["lda"]
     tokens = pipeline.named_steps["tokens"].transform([d.text for d in docs])
     write_topic_report(lda, docs, tokens, out_dir, top_n=top_n)
-
-
-def _attach_log(path: Path) -> logging.Handler:
-    handler = logging.FileHandler(path, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.setLevel(logging.INFO)
-    root = logging.getLogger()
-    root.addHandler(handler)
-    if root.level > logging.INFO or root.level == logging.NOTSET:
-        root.setLevel(logging.INFO)
-    return handler
-
-
-def _detach_log(handler: logging.Handler) -> None:
-    logging.getLogger().removeHandler(handler)
-    handler.close()

@@ -41,6 +41,7 @@ from .errors import DataError, ModelFileError, ResearchError
 from .labels import LABELS
 from .persistence import load_pipeline
 from .runs_index import resolve_model_path
+from .tokenize import as_texts
 
 log = logging.getLogger(__name__)
 
@@ -450,13 +451,7 @@ def _check_library_versions(card: dict[str, Any], path: Path) -> None:
 
 
 def _texts(texts) -> list[str]:
-    if isinstance(texts, str):
-        raise TypeError("expected a list of texts, got a single string (wrap it in a list)")
-    out = list(texts)
-    for i, t in enumerate(out):
-        if not isinstance(t, str):
-            raise TypeError(f"text {i} is {type(t).__name__}, expected str")
-    return out
+    return as_texts(texts)
 
 
 _WORKER: TaggingModel | None = None  # the model inside a prediction worker process

@@ -228,7 +228,7 @@ class JiebaTokenizer(TransformerMixin, BaseEstimator):
         """Token lists in input order, reading ``X`` (any iterable of str) block by block."""
         check_is_fitted(self, "fingerprint_")
         if isinstance(X, str):
-            raise TypeError("JiebaTokenizer expects a list of texts, got a single string")
+            raise TypeError("expected a list of texts, got a single string (wrap it in a list)")
         n_total = len(X) if hasattr(X, "__len__") else None
         runner = _Runner(self._settings(), self.n_jobs, self.progress, n_total)
         cache = TokenCache(self.cache_dir) if self.cache_dir else None
@@ -236,7 +236,7 @@ class JiebaTokenizer(TransformerMixin, BaseEstimator):
         offset = 0
         try:
             while True:
-                block = _as_texts(islice(it, _BLOCK), offset)
+                block = as_texts(islice(it, _BLOCK), offset)
                 if not block:
                     break
                 offset += len(block)
@@ -346,9 +346,10 @@ def _cut_chunk(args: tuple) -> list[list[str]]:
     return _cut_many(*args)
 
 
-def _as_texts(X: Iterable, offset: int = 0) -> list[str]:
+def as_texts(X: Iterable, offset: int = 0) -> list[str]:
+    """A list of str from ``X``; a single string or a non-str item is a TypeError naming the document."""
     if isinstance(X, str):
-        raise TypeError("JiebaTokenizer expects a list of texts, got a single string")
+        raise TypeError("expected a list of texts, got a single string (wrap it in a list)")
     texts = list(X)
     for i, text in enumerate(texts):
         if not isinstance(text, str):

@@ -13,7 +13,6 @@ which generalise to the whole corpus.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,7 @@ from typing import Any
 
 from ..errors import DataError
 from ..labels import LABELS, NONE_LABEL
-from .records import Document
+from .records import Document, iter_json_lines
 
 GOLD_PATH = Path(__file__).parent / "data" / "hand_checked_v1.jsonl"
 GOLD_KEY = "__gold__"
@@ -76,36 +75,29 @@ def read_gold(path: str | Path = GOLD_PATH) -> tuple[dict[str, Any], list[GoldIt
     header: dict[str, Any] = {}
     items: list[GoldItem] = []
     seen: set[str] = set()
-    with open(path, encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise DataError(f"{path}:{lineno}: not valid JSON ({exc.msg})") from None
-            if GOLD_KEY in obj:
-                header = obj[GOLD_KEY]
-                continue
-            where = f"{path}:{lineno}"
-            labels = tuple(obj.get("labels") or ())
-            bad = [lab for lab in labels if lab not in LABELS]
-            if bad:
-                raise DataError(f"{where}: unknown label(s) {bad}")
-            primary = obj.get("primary")
-            if labels and primary not in labels:
-                raise DataError(f"{where}: primary {primary!r} is not one of its labels {list(labels)}")
-            if not labels and primary != NONE_LABEL:
-                raise DataError(f"{where}: no labels, so primary must be {NONE_LABEL!r}")
-            if not str(obj.get("reason") or "").strip():
-                raise DataError(f"{where}: empty reason")
-            if obj.get("stratum") not in STRATA:
-                raise DataError(f"{where}: stratum {obj.get('stratum')!r} not one of {STRATA}")
-            if obj["id"] in seen:
-                raise DataError(f"{where}: duplicate id {obj['id']}")
-            seen.add(obj["id"])
-            items.append(GoldItem(obj["id"], tuple(lab for lab in LABELS if lab in labels), primary,
-                                  obj["reason"], obj["stratum"], obj.get("split") or split_of(obj["id"])))
+    for lineno, obj in iter_json_lines(path):
+        if GOLD_KEY in obj:
+            header = obj[GOLD_KEY]
+            continue
+        where = f"{path}:{lineno}"
+        labels = tuple(obj.get("labels") or ())
+        bad = [lab for lab in labels if lab not in LABELS]
+        if bad:
+            raise DataError(f"{where}: unknown label(s) {bad}")
+        primary = obj.get("primary")
+        if labels and primary not in labels:
+            raise DataError(f"{where}: primary {primary!r} is not one of its labels {list(labels)}")
+        if not labels and primary != NONE_LABEL:
+            raise DataError(f"{where}: no labels, so primary must be {NONE_LABEL!r}")
+        if not str(obj.get("reason") or "").strip():
+            raise DataError(f"{where}: empty reason")
+        if obj.get("stratum") not in STRATA:
+            raise DataError(f"{where}: stratum {obj.get('stratum')!r} not one of {STRATA}")
+        if obj["id"] in seen:
+            raise DataError(f"{where}: duplicate id {obj['id']}")
+        seen.add(obj["id"])
+        items.append(GoldItem(obj["id"], tuple(lab for lab in LABELS if lab in labels), primary,
+                              obj["reason"], obj["stratum"], obj.get("split") or split_of(obj["id"])))
     return header, items
 
 

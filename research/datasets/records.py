@@ -94,6 +94,20 @@ def _open_text(path: Path, mode: str):
     return open(path, mode, encoding="utf-8")
 
 
+def iter_json_lines(path: str | Path) -> Iterator[tuple[int, Any]]:
+    """(line number, parsed object) for each non-blank line of a JSONL(.gz) file; bad JSON is a DataError
+    naming the file and line."""
+    path = Path(path)
+    with _open_text(path, "rt") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                yield lineno, json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise DataError(f"{path}:{lineno}: not valid JSON ({exc.msg})") from None
+
+
 def read_jsonl(path: str | Path) -> tuple[dict[str, Any], Iterator[dict[str, Any]]]:
     """(header, records) of a JSONL(.gz) file; the header is {} when the file has none."""
     path = Path(path)
@@ -101,16 +115,8 @@ def read_jsonl(path: str | Path) -> tuple[dict[str, Any], Iterator[dict[str, Any
         raise DataError(f"data file not found: {path}")
 
     def records() -> Iterator[dict[str, Any]]:
-        with _open_text(path, "rt") as fh:
-            for lineno, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise DataError(f"{path}:{lineno}: not valid JSON ({exc.msg})") from None
-                if HEADER_KEY in obj:
-                    continue
+        for _, obj in iter_json_lines(path):
+            if HEADER_KEY not in obj:
                 yield obj
 
     header: dict[str, Any] = {}

@@ -6,8 +6,6 @@ without the trailing ``(视频编辑：… 文字编辑：…)`` credits.
 """
 from __future__ import annotations
 
-import gzip
-import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +15,7 @@ from ..errors import DataError
 from ..fingerprint import file_sha256
 from ..labels import LABELS
 from ..weak_labels import WeakLabel, WeakLabeller, load_lexicon
-from .records import Document
+from .records import Document, iter_json_lines
 
 DEFAULT_SOURCE = "../shared/data/xwlb/xwlb_2012_2025.jsonl.gz"
 
@@ -43,19 +41,11 @@ def iter_raw(path: str | Path) -> Iterator[dict[str, Any]]:
     path = Path(path)
     if not path.is_file():
         raise DataError(f"xwlb source not found: {path} (expected the gzip'd JSONL described in shared/data/SOURCES.md)")
-    opener = gzip.open if path.suffix == ".gz" else open
     try:
-        with opener(path, "rt", encoding="utf-8") as fh:
-            for lineno, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise DataError(f"{path}:{lineno}: not valid JSON ({exc.msg})") from None
-                if "id" not in obj or "content" not in obj:
-                    raise DataError(f"{path}:{lineno}: item without 'id'/'content'")
-                yield obj
+        for lineno, obj in iter_json_lines(path):
+            if "id" not in obj or "content" not in obj:
+                raise DataError(f"{path}:{lineno}: item without 'id'/'content'")
+            yield obj
     except (OSError, EOFError) as exc:
         raise DataError(f"{path}: cannot read ({exc})") from None
 

@@ -114,8 +114,7 @@ def run_benchmark(config: ExperimentConfig, source: str | None = None,
         fingerprints[set_name] = {"path": set_path, "sha256": file_sha256(path), "documents": len(eval_sets[set_name])}
 
     run = RunFolder(results, config.experiment)
-    handler = _attach(run.path / "run.log")
-    try:
+    with run.capture_log():
         env = environment()
         run.write_yaml("config.yaml", config.to_dict())
         run.write_json("env.json", env)
@@ -182,11 +181,6 @@ def run_benchmark(config: ExperimentConfig, source: str | None = None,
             pred = [r[3] for r in pred_rows if r[0] == headline]
             plot_confusion(truth, pred, classes, run.path / "figures" / "confusion.png",
                            f"{config.experiment} ({headline}): accuracy {head['accuracy']:.4f}")
-    except BaseException:
-        log.exception("benchmark run failed; its partial folder stays at %s", run.path)
-        _detach(handler)
-        raise
-    _detach(handler)
     final = run.finish({"accuracy": metrics["accuracy"], "macro_f1": metrics["macro_f1"],
                         "micro_f1": metrics["micro_f1"], "n_train": len(docs), "n_test": head["n"],
                         "benchmark": name})
@@ -221,18 +215,6 @@ def plot_confusion(truth, pred, classes: list[str], path: Path, title: str) -> N
     ax.set_ylabel("true")
     ax.set_title(title, fontsize=9)
     save(fig, path)
-
-
-def _attach(path: Path) -> logging.Handler:
-    from ..experiment import _attach_log
-
-    return _attach_log(path)
-
-
-def _detach(handler: logging.Handler) -> None:
-    from ..experiment import _detach_log
-
-    _detach_log(handler)
 
 
 def print_summary(result: BenchmarkResult) -> None:
