@@ -143,6 +143,14 @@ class EvaluationConfig(_Strict):
     """Per-label calibration map fitted on the validation split when ``calibrate`` is set."""
     curves: bool = False
     """Write PR curves and reliability diagrams (figures + curves.json) into the run folder."""
+    hand_checked: str | None = None
+    """Items read by hand (``builtin:hand_checked_v1``): removed from the corpus before the split, scored after
+    fitting (model vs the corpus's own labels) -> gold.json / gold.md."""
+    in_domain_pages: str | None = None
+    """Raw local-newspaper pages whose units were labelled by hand (``../shared/seeds``); skipped with a warning
+    when the folder is absent, so the default experiment still runs on a fresh machine."""
+    in_domain_gold: str = "builtin:seeds_gold_v1"
+    """Hand labels of the ``in_domain_pages`` units (segment ids -> labels)."""
     eval_sets: dict[str, str] = Field(default_factory=dict)
     """Benchmarks with an official split: name -> file evaluated after training on ``data.path`` (e.g. dev, test)."""
 

@@ -26,6 +26,7 @@ from .pipeline import build_pipeline
 from .resources import resource_path
 from .splits import split_documents
 from .study.fitting import fit_pipeline, transform_features
+from .study.gold_eval import gold_markdown, headline, load_gold_sets, score_gold_sets, without_gold
 from .study.report import study_outputs
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,8 @@ def run_experiment(config: ExperimentConfig | str | Path, overrides: list[str] |
     results = Path(results_dir or config.output.dir)
 
     corpus = corpus if corpus is not None else load_corpus(config.data, source)
-    train_docs, test_docs = split_documents(corpus.trainable(), config.split, config.seed)
+    gold_sets, gold_skipped = load_gold_sets(config.evaluation, corpus.documents, config.data.rules, source)
+    train_docs, test_docs = split_documents(without_gold(corpus.trainable(), gold_sets), config.split, config.seed)
     fingerprints = _fingerprints(config, corpus)
 
     run = RunFolder(results, config.experiment)
@@ -100,6 +102,8 @@ def run_experiment(config: ExperimentConfig | str | Path, overrides: list[str] |
             metrics["cv"] = cv
         study = study_outputs(config, run.path, pipeline, features, Y_true, Y_pred, scores, labels, validation)
         metrics.update(study["metrics"])
+        if gold_sets or gold_skipped:
+            metrics["gold"] = _score_gold(run, pipeline, gold_sets, gold_skipped, lda_store)
         run.write_json("metrics.json", metrics)
         _write_predictions(run.path / "predictions.csv", test_docs, labels, primary, scores, study["extras"])
 
@@ -123,6 +127,28 @@ def run_experiment(config: ExperimentConfig | str | Path, overrides: list[str] |
                         "n_train": len(train_docs), "n_test": len(test_docs),
                         "model": str(run.final_path / "model.skops") if config.output.save_model else None})
     return RunResult(path=final, metrics=metrics, run_id=run.run_id)
+
+
+def _score_gold(run: RunFolder, pipeline, gold_sets, skipped: dict[str, str], lda_store) -> dict[str, Any]:
+    """Model and corpus labels against the hand-read sets: gold.json (every item), gold.md; headline figures."""
+    clf = pipeline.named_steps["clf"]
+
+    def predict(docs: list[Document]):
+        labels, primary, _ = clf.predict_labels(transform_features(pipeline, [d.text for d in docs], lda_store))
+        return labels, primary
+
+    results = score_gold_sets(gold_sets, predict)
+    run.write_json("gold.json", results)
+    run.write_text("gold.md", gold_markdown(results, skipped))
+    out: dict[str, Any] = {name: {"items": res["items"], "model": headline(res), "baseline": res["baseline"],
+                                  "baseline_labels": headline(res, "baseline_labels")}
+                           for name, res in results.items()}
+    out.update({name: {"skipped": why} for name, why in skipped.items()})
+    for name, res in out.items():
+        if "model" in res:
+            log.info("%s (%d hand-read items): model micro-F1 %s vs %s %s", name, res["items"],
+                     res["model"]["micro_f1"], res["baseline"], res["baseline_labels"]["micro_f1"])
+    return out
 
 
 def _fingerprints(config: ExperimentConfig, corpus: Corpus) -> dict[str, Any]:

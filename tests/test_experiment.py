@@ -131,3 +131,13 @@ def test_default_experiment_on_the_embedded_sample(tmp_path):
     assert metrics["n_train"] >= 1000 and metrics["n_test"] >= 200
     assert metrics["macro_f1"] > 0.6  # weak labels are learnable: far above the ~0.3 of chance-level guessing
     assert (result.path / "topics.json").exists() and (result.path / "model.skops").exists()
+    gold = metrics["gold"]
+    assert gold["hand_checked"]["items"] > 0  # the hand-checked items that are in the sample, kept out of training
+    if (REPO.parent / "shared" / "seeds").is_dir():
+        # in-domain: the real 郑州经开区 page, read by hand; each of its five articles gets the right primary label
+        assert gold["in_domain"]["model"]["micro_f1"] >= 0.8
+        detail = json.loads((result.path / "gold.json").read_text(encoding="utf-8"))["in_domain"]["predictions"]
+        page = [p for p in detail if p["id"].startswith("000_")]
+        assert len(page) == 5 and all(p["model_primary"] == p["gold_primary"] for p in page)
+    else:
+        assert "pages not found" in gold["in_domain"]["skipped"]

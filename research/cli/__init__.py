@@ -21,6 +21,7 @@ COMMANDS = {
     "runs": "runs",
     "compare": "compare",
     "topics": "topics",
+    "evaluate": "evaluate",
 }
 
 

@@ -26,6 +26,8 @@ GOLD_PATH = Path(__file__).parent / "data" / "hand_checked_v1.jsonl"
 GOLD_KEY = "__gold__"
 SEED = "gold_v1"
 STRATA = (*LABELS, "other", "unlabelled")
+UNSTRATIFIED = ""
+"""Stratum of an item from a file that was not drawn by strata (e.g. the in-domain seed pages): weight 1."""
 
 
 def stratum_of(doc: Document) -> str:
@@ -91,13 +93,14 @@ def read_gold(path: str | Path = GOLD_PATH) -> tuple[dict[str, Any], list[GoldIt
             raise DataError(f"{where}: no labels, so primary must be {NONE_LABEL!r}")
         if not str(obj.get("reason") or "").strip():
             raise DataError(f"{where}: empty reason")
-        if obj.get("stratum") not in STRATA:
-            raise DataError(f"{where}: stratum {obj.get('stratum')!r} not one of {STRATA}")
+        stratum = obj.get("stratum", UNSTRATIFIED)
+        if stratum not in (*STRATA, UNSTRATIFIED):
+            raise DataError(f"{where}: stratum {stratum!r} not one of {STRATA}")
         if obj["id"] in seen:
             raise DataError(f"{where}: duplicate id {obj['id']}")
         seen.add(obj["id"])
         items.append(GoldItem(obj["id"], tuple(lab for lab in LABELS if lab in labels), primary,
-                              obj["reason"], obj["stratum"], obj.get("split") or split_of(obj["id"])))
+                              obj["reason"], stratum, obj.get("split") or split_of(obj["id"])))
     return header, items
 
 
@@ -150,6 +153,9 @@ def evaluate(gold: list[GoldItem], predicted: dict[str, Document], population: d
             "weighted": _prf(weighted[lab]["tp"], weighted[lab]["fp"], weighted[lab]["fn"]),
             "gold": sum(lab in g.labels for g in gold),
         }
+    micro = _prf(*(sum(plain[lab][k] for lab in LABELS) for k in ("tp", "fp", "fn")))
+    f1s = [per_label[lab]["f1"] for lab in LABELS if per_label[lab]["f1"] is not None]
+    primary_hits = sum(n for (t, p), n in primary_confusion.items() if t == p)
     status = Counter(predicted[g.id].label_status for g in gold)
     none_gold = [g for g in gold if not g.labels]
     other_pred = [g for g in gold if predicted[g.id].label_status == "other"]
@@ -157,6 +163,10 @@ def evaluate(gold: list[GoldItem], predicted: dict[str, Document], population: d
     return {
         "items": len(gold),
         "per_label": per_label,
+        "micro_f1": micro["f1"],
+        "macro_f1": sum(f1s) / len(f1s) if f1s else None,
+        "primary_accuracy": primary_hits / len(gold) if gold else None,
+        "exact_match": (len(gold) - len(errors)) / len(gold) if gold else None,
         "other": {"precision": other_precision, "predicted_other": len(other_pred), "gold_none": len(none_gold)},
         "coverage": dict(sorted(status.items())),
         "false_positive_confusions": [

@@ -14,7 +14,7 @@ from typing import Any
 from ..errors import DataError
 from ..fingerprint import file_sha256
 from ..labels import LABELS
-from ..weak_labels import WeakLabel, WeakLabeller, load_lexicon
+from ..weak_labels import WeakLabel, WeakLabeller, make_labeller
 from .records import Document, iter_json_lines
 
 DEFAULT_SOURCE = "../shared/data/xwlb/xwlb_2012_2025.jsonl.gz"
@@ -89,8 +89,8 @@ def corpus_header(path: str | Path, labeller: WeakLabeller, rules: str, docs: li
         "source": Path(path).name,
         "source_sha256": file_sha256(path),
         "rules": str(rules),
-        "rules_version": labeller.lexicon.version,
-        "rules_sha256": labeller.lexicon.sha256,
+        "rules_version": labeller.version,
+        "rules_sha256": labeller.sha256,
         "label_source": labeller.source,
     }
     if docs is not None:
@@ -106,6 +106,6 @@ def corpus_header(path: str | Path, labeller: WeakLabeller, rules: str, docs: li
 
 def load_xwlb_labelled(path: str | Path, rules: str = "builtin:v1") -> tuple[dict[str, Any], list[Document]]:
     """All items of the raw dump, weak-labelled with ``rules``, in id order; header records the rule hashes."""
-    labeller = WeakLabeller(load_lexicon(rules))
+    labeller = make_labeller(rules)
     docs = sorted(iter_labelled(path, labeller), key=lambda d: d.id)
     return corpus_header(path, labeller, rules, docs), docs

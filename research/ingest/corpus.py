@@ -46,10 +46,10 @@ def load_pages_corpus(paths: Iterable[str | Path] | str | Path, unit: str = "art
     """Raw pages segmented into ``unit`` documents and weak-labelled with ``rules``, plus a corpus header
     (which files, their hashes, the unit, the rule version) for the run's provenance."""
     from ..datasets.records import Document
-    from ..weak_labels import WeakLabeller, load_lexicon
+    from ..weak_labels import make_labeller
 
     run = _run(paths, unit)
-    labeller = WeakLabeller(load_lexicon(rules))
+    labeller = make_labeller(rules)
     docs = []
     for seg in run:
         weak = labeller.label(_title(seg), seg.text)
@@ -57,6 +57,6 @@ def load_pages_corpus(paths: Iterable[str | Path] | str | Path, unit: str = "art
                              title=_title(seg), label_status=weak.status, label_source=weak.source,
                              label_score=weak.score, meta=_meta(seg)))
     header = {"corpus": "pages", "pages": run.fingerprint(), "rules": str(rules),
-              "rules_version": labeller.lexicon.version, "rules_sha256": labeller.lexicon.sha256,
+              "rules_version": labeller.version, "rules_sha256": labeller.sha256,
               "label_source": labeller.source, "skipped": [{"path": p, "reason": r} for p, r in run.skipped]}
     return header, docs

@@ -52,6 +52,14 @@ class WeakLabeller:
                     (label, weight, int(th["max_hits_per_term"]), float(th["title_multiplier"]),
                      weight >= th["anchor_weight"]))
 
+    @property
+    def version(self) -> str:
+        return self.lexicon.version
+
+    @property
+    def sha256(self) -> str:
+        return self.lexicon.sha256
+
     @classmethod
     def from_rules(cls, rules: str | Path = "builtin:v1") -> "WeakLabeller":
         return cls(load_lexicon(rules))

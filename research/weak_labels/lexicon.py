@@ -196,11 +196,17 @@ def parse_lexicon(data: Any, where: str = "<rules>", sha256: str = "") -> Lexico
     )
 
 
-def load_lexicon(rules: str | Path = "builtin:v1") -> Lexicon:
+def read_rules(rules: str | Path) -> tuple[Any, str]:
+    """The parsed YAML of a rules file and the sha256 of its bytes (the fingerprint a corpus records)."""
     path = resolve_rules_path(rules)
     raw = path.read_bytes()
     try:
         data = yaml.safe_load(raw.decode("utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise DataError(f"{path}: not valid UTF-8 YAML ({exc})") from None
-    return parse_lexicon(data, where=str(rules), sha256=hashlib.sha256(raw).hexdigest())
+    return data, hashlib.sha256(raw).hexdigest()
+
+
+def load_lexicon(rules: str | Path = "builtin:v1") -> Lexicon:
+    data, sha256 = read_rules(rules)
+    return parse_lexicon(data, where=str(rules), sha256=sha256)

@@ -1,0 +1,200 @@
+"""Score a fitted model against text read by hand, next to the labels it was trained from.
+
+Test-split scores measure agreement with the weak labels (the rules), not truth. Two hand-labelled sets ship with
+the package and measure truth instead:
+
+* ``hand_checked``: 450 新闻联播 items read by hand (``research/datasets/data/hand_checked_v1.jsonl``; texts in
+  ../shared). They are removed from the corpus before the split, so the model never trains or tunes on them.
+* ``in_domain``: the articles and sections of the two real local-newspaper seed pages
+  (``seeds_gold_v1.jsonl``; pages in ../shared/seeds): the text this package exists for.
+
+For each set the model's labels and the corpus labeller's labels (keyword rules, or the naive CCTV tag map) are
+scored with :func:`research.datasets.gold.evaluate`, so a run folder shows whether training added anything.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..config import EvaluationConfig, resolve_path
+from ..datasets.gold import GOLD_PATH, GoldItem, evaluate, read_gold
+from ..datasets.records import Document
+from ..labels import LABELS, NONE_LABEL
+
+log = logging.getLogger(__name__)
+
+Predict = Callable[[list[Document]], tuple[list[list[str]], list[str]]]
+"""documents -> (label lists, primary labels): what a fitted pipeline, a loaded model or a labeller answers."""
+
+SEEDS_GOLD = "builtin:seeds_gold_v1"
+
+
+@dataclass
+class GoldSet:
+    name: str
+    items: list[GoldItem]
+    docs: dict[str, Document]
+    """id -> document: its text for the model, its labels as the corpus labeller gave them (the baseline)."""
+    baseline: str
+    population: dict[str, int] | None = None
+    subsets: tuple[str, ...] = ("all",)
+
+    def subset(self, name: str) -> list[GoldItem]:
+        return self.items if name == "all" else [g for g in self.items if g.split == name]
+
+
+def gold_path(value: str) -> Path:
+    """``builtin:NAME`` -> the file shipped in research/datasets/data/, else a path."""
+    if value.startswith("builtin:"):
+        from ..datasets.loading import builtin_data_path
+
+        return builtin_data_path(value[len("builtin:"):])
+    return Path(value)
+
+
+def hand_checked_set(docs: list[Document], spec: str = "builtin:hand_checked_v1") -> GoldSet | None:
+    """The hand-checked items present in ``docs`` (all 450 for the full 新闻联播 corpus), or None."""
+    header, items = read_gold(gold_path(spec) if spec else GOLD_PATH)
+    by_id = {d.id: d for d in docs}
+    present = [g for g in items if g.id in by_id]
+    if not present:
+        log.info("hand-checked evaluation skipped: none of its %d ids is in this corpus", len(items))
+        return None
+    source = next((by_id[g.id].label_source for g in present if by_id[g.id].label_source), "corpus labels")
+    return GoldSet("hand_checked", present, {g.id: by_id[g.id] for g in present}, source,
+                   header.get("population"), ("dev", "heldout", "all"))
+
+
+def in_domain_set(pages: str | Path, rules: str, spec: str = SEEDS_GOLD,
+                  config_source: str | None = None) -> GoldSet | str:
+    """The hand-labelled articles/sections of raw pages, labelled by ``rules`` as the baseline; a reason if the
+    pages are not on this machine (the default experiment must run without ../shared)."""
+    from ..errors import DataError
+    from ..ingest.corpus import load_pages_corpus
+
+    folder = resolve_path(str(pages), config_source)
+    if not folder.exists():
+        return f"pages not found: {folder}"
+    _, items = read_gold(gold_path(spec))
+    docs: dict[str, Document] = {}
+    for unit in sorted({_unit_of(g.id) for g in items}):
+        _, unit_docs = load_pages_corpus([folder], unit=unit, rules=rules)
+        docs.update((d.id, d) for d in unit_docs)
+    missing = [g.id for g in items if g.id not in docs]
+    if missing:
+        raise DataError(f"{spec}: {len(missing)} hand-labelled unit(s) not found in {folder}, e.g. {missing[:3]} "
+                        f"(did the segmenter change?)")
+    return GoldSet("in_domain", items, docs, next(iter(docs.values())).label_source)
+
+
+def _unit_of(segment_id: str) -> str:
+    return {1: "page", 2: "article", 3: "section"}[segment_id.count(":") + 1]
+
+
+def load_gold_sets(ev: EvaluationConfig, docs: list[Document], rules: str,
+                   config_source: str | None = None) -> tuple[list[GoldSet], dict[str, str]]:
+    """The gold sets a config asks for, and why any of them was skipped."""
+    sets: list[GoldSet] = []
+    skipped: dict[str, str] = {}
+    if ev.hand_checked:
+        found = hand_checked_set(docs, ev.hand_checked)
+        if found is None:
+            skipped["hand_checked"] = "no hand-checked id in this corpus"
+        else:
+            sets.append(found)
+    if ev.in_domain_pages:
+        found = in_domain_set(ev.in_domain_pages, rules, ev.in_domain_gold, config_source)
+        if isinstance(found, str):
+            log.warning("in-domain evaluation skipped: %s", found)
+            skipped["in_domain"] = found
+        else:
+            sets.append(found)
+    return sets, skipped
+
+
+def without_gold(docs: list[Document], sets: list[GoldSet]) -> list[Document]:
+    """Training/test candidates minus every hand-read item, so no model is fitted or tuned on its own judge."""
+    held = {g.id for s in sets for g in s.items}
+    return [d for d in docs if d.id not in held]
+
+
+def predicted_documents(ids: list[str], labels: list[list[str]], primary: list[str]) -> dict[str, Document]:
+    """Model output in the form :func:`evaluate` scores: no label = a confident "none"."""
+    return {i: Document(i, "", tuple(lab), p if lab else NONE_LABEL,
+                        label_status="labelled" if lab else "other")
+            for i, lab, p in zip(ids, labels, primary)}
+
+
+def evaluate_predictions(gold: GoldSet, predict: Predict) -> tuple[dict[str, Any], list[list[str]], list[str]]:
+    """:func:`evaluate` of ``predict``'s answers on every subset of ``gold``, and the answers themselves."""
+    ids = [g.id for g in gold.items]
+    labels, primary = predict([gold.docs[i] for i in ids])
+    predicted = predicted_documents(ids, labels, primary)
+    return {sub: evaluate(gold.subset(sub), predicted, gold.population) for sub in gold.subsets}, labels, primary
+
+
+def score_set(gold: GoldSet, predict: Predict) -> dict[str, Any]:
+    """The model's answers and the corpus labeller's, both scored against the hand labels."""
+    model, labels, primary = evaluate_predictions(gold, predict)
+    baseline = {sub: evaluate(gold.subset(sub), gold.docs, gold.population) for sub in gold.subsets}
+    return {"items": len(gold.items), "baseline": gold.baseline, "model": model, "baseline_labels": baseline,
+            "predictions": [{"id": g.id, "gold": list(g.labels), "gold_primary": g.primary, "model": list(lab),
+                             "model_primary": p, "baseline": list(gold.docs[g.id].labels),
+                             "title": gold.docs[g.id].title}
+                            for g, lab, p in zip(gold.items, labels, primary)]}
+
+
+def score_gold_sets(sets: list[GoldSet], predict: Predict) -> dict[str, Any]:
+    return {s.name: score_set(s, predict) for s in sets}
+
+
+def headline(result: dict[str, Any], who: str = "model", subset: str = "all") -> dict[str, Any]:
+    """The few numbers a comparison table shows: micro/macro-F1, primary accuracy, per-label P and R."""
+    r = result[who][subset]
+    return {"micro_f1": _round(r["micro_f1"]), "macro_f1": _round(r["macro_f1"]),
+            "primary_accuracy": _round(r["primary_accuracy"]),
+            **{f"{lab}_{k[0].upper()}": _round(r["per_label"][lab][k]) for lab in LABELS
+               for k in ("precision", "recall")}}
+
+
+def _round(x: float | None) -> float | None:
+    return None if x is None else round(float(x), 4)
+
+
+def _f(x: float | None) -> str:
+    return "–" if x is None else f"{x:.2f}"
+
+
+def gold_markdown(results: dict[str, Any], skipped: dict[str, str] | None = None) -> str:
+    """Per gold set: model vs its training labels, per label and overall; then every in-domain unit."""
+    lines = ["# Scores against hand-read text", ""]
+    for name, res in results.items():
+        subsets = list(res["model"])
+        lines += [f"## {name} ({res['items']} items; baseline = {res['baseline']})", "",
+                  "| subset | who | micro-F1 | macro-F1 | primary acc. | "
+                  + " | ".join(f"{lab} P / R" for lab in LABELS) + " |",
+                  "|---|---|---:|---:|---:|" + "---:|" * len(LABELS)]
+        for sub in subsets:
+            for who in ("model", "baseline_labels"):
+                r = res[who][sub]
+                cells = [f"{_f(r['per_label'][lab]['precision'])} / {_f(r['per_label'][lab]['recall'])}"
+                         for lab in LABELS]
+                lines.append(f"| {sub} | {who.replace('_labels', '')} | {_f(r['micro_f1'])} | {_f(r['macro_f1'])} | "
+                             f"{_f(r['primary_accuracy'])} | " + " | ".join(cells) + " |")
+        lines.append("")
+        if name == "in_domain":
+            lines += ["| unit | title | read by hand | model | baseline |", "|---|---|---|---|---|"]
+            for p in res["predictions"]:
+                lines.append(f"| {p['id']} | {p['title'][:24]} | {_labels(p['gold'])} | {_labels(p['model'])} | "
+                             f"{_labels(p['baseline'])} |")
+            lines.append("")
+    for name, why in (skipped or {}).items():
+        lines += [f"*{name}: skipped ({why}).*", ""]
+    return "\n".join(lines)
+
+
+def _labels(labels: list[str]) -> str:
+    return ", ".join(labels) or NONE_LABEL
