@@ -56,7 +56,8 @@ def run_experiment(config: ExperimentConfig | str | Path, overrides: list[str] |
     results = Path(results_dir or config.output.dir)
 
     corpus = corpus if corpus is not None else load_corpus(config.data, source)
-    gold_sets, gold_skipped = load_gold_sets(config.evaluation, corpus.documents, config.data.rules, source)
+    gold_sets, gold_skipped = load_gold_sets(config.evaluation, corpus.documents, config.data.rules, source,
+                                             baseline=corpus.header.get("label_source"))
     train_docs, test_docs = split_documents(without_gold(corpus.trainable(), gold_sets), config.split, config.seed)
     fingerprints = _fingerprints(config, corpus)
 

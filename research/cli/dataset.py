@@ -54,6 +54,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     common(q)
     q.add_argument("--per-stratum", type=int, default=82)
     q.add_argument("--unlabelled", type=int, default=40)
+    q.add_argument("--label-source", default=None,
+                   help="draw only items labelled by this source, e.g. model:v1_model (the expansion's own check)")
+    q.add_argument("--seed", default=None, help="draw seed (default gold_v1, the committed hand-check sample)")
     q.add_argument("--export", required=True, help="plain-text file for the annotator (keep it outside the repo)")
     q.add_argument("--ids-out", required=True, help="JSON: drawn ids, strata, population sizes")
     q.set_defaults(rules="builtin:v0")  # the committed hand-check sample was drawn with the provisional rules
@@ -115,15 +118,25 @@ def main(args: argparse.Namespace) -> int:
         from ..datasets.xwlb import load_xwlb_labelled
         from ..labels import LABELS
 
+        from ..datasets.gold import GOLD_PATH, SEED, read_gold
+
         header, docs = load_xwlb_labelled(_source(args.source), rules=args.rules)
         per = {lab: args.per_stratum for lab in LABELS} | {"other": args.per_stratum, "unlabelled": args.unlabelled}
-        sample, population = draw(docs, per)
+        if args.label_source:  # a check of one labelling source; items already read are not read twice
+            _, read = read_gold(GOLD_PATH)
+            done = {g.id for g in read}
+            docs = [d for d in docs if d.label_source == args.label_source and d.id not in done]
+            per = {lab: args.per_stratum for lab in LABELS}
+        sample, population = draw(docs, per, seed=args.seed or SEED)
         export_for_reading(sample, args.export)
         from ..datasets.gold import stratum_of
 
         Path(args.ids_out).write_text(json.dumps({
             "rules_sha256": header["rules_sha256"], "population": population, "per_stratum": per,
-            "items": [{"id": d.id, "stratum": stratum_of(d), "split": split_of(d.id)} for d in sample],
+            "seed": args.seed or SEED, "label_source": args.label_source,
+            # nothing is tuned on a source check, so all of it is held out
+            "items": [{"id": d.id, "stratum": stratum_of(d),
+                       "split": "heldout" if args.label_source else split_of(d.id)} for d in sample],
         }, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         print(f"drew {len(sample)} items -> {args.export}; ids/strata -> {args.ids_out}")
         return 0

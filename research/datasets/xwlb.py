@@ -14,7 +14,7 @@ from typing import Any
 from ..errors import DataError
 from ..fingerprint import file_sha256
 from ..labels import LABELS
-from ..weak_labels import WeakLabel, WeakLabeller, make_labeller
+from ..weak_labels import WeakLabel, WeakLabeller, expansion_spec, make_labeller
 from .records import Document, iter_json_lines
 
 DEFAULT_SOURCE = "../shared/data/xwlb/xwlb_2012_2025.jsonl.gz"
@@ -94,18 +94,37 @@ def corpus_header(path: str | Path, labeller: WeakLabeller, rules: str, docs: li
         "label_source": labeller.source,
     }
     if docs is not None:
-        status: dict[str, int] = {}
-        per_label = {lab: 0 for lab in LABELS}
-        for d in docs:
-            status[d.label_status] = status.get(d.label_status, 0) + 1
-            for lab in d.labels:
-                per_label[lab] += 1
-        header["counts"] = {"documents": len(docs), "status": dict(sorted(status.items())), "labels": per_label}
+        header["counts"] = corpus_counts(docs)
     return header
 
 
+def corpus_counts(docs: list[Document]) -> dict[str, Any]:
+    status: dict[str, int] = {}
+    per_label = {lab: 0 for lab in LABELS}
+    for d in docs:
+        status[d.label_status] = status.get(d.label_status, 0) + 1
+        for lab in d.labels:
+            per_label[lab] += 1
+    return {"documents": len(docs), "status": dict(sorted(status.items())), "labels": per_label}
+
+
 def load_xwlb_labelled(path: str | Path, rules: str = "builtin:v1") -> tuple[dict[str, Any], list[Document]]:
-    """All items of the raw dump, weak-labelled with ``rules``, in id order; header records the rule hashes."""
+    """All items of the raw dump, weak-labelled with ``rules``, in id order; header records the rule hashes.
+
+    Model-expansion rules (``builtin:v1_model``) label with their base rules first, then let a classifier trained
+    on those labels read the items the rules left unlabelled (research/weak_labels/expansion.py)."""
+    spec = expansion_spec(rules)
+    if spec is not None:
+        from ..weak_labels.expansion import expand
+
+        base_header, docs = load_xwlb_labelled(path, spec.base)
+        docs, info = expand(docs, spec)
+        header = {**base_header, "rules": str(rules), "rules_version": spec.version, "rules_sha256": spec.sha256,
+                  "label_source": f"{base_header['label_source']}+model:{spec.version}",
+                  "base_rules": {k: base_header[k] for k in ("rules", "rules_version", "rules_sha256")},
+                  "expansion": info}
+        header["counts"] = corpus_counts(docs)
+        return header, docs
     labeller = make_labeller(rules)
     docs = sorted(iter_labelled(path, labeller), key=lambda d: d.id)
     return corpus_header(path, labeller, rules, docs), docs

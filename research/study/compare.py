@@ -8,7 +8,8 @@ keys whose values differ between runs. It writes ``_compare/comparison.{md,csv,j
 * ``f1_vs_k.png`` -- macro-F1 against ``features.lda.n_topics`` when K varies (one line per other setting);
 * ``drift_by_year.png`` -- F1 against the test year when runs differ in ``split.test_year``.
 
-Multi-label runs report micro/macro-F1, subset accuracy, Hamming loss and per-label F1; benchmark runs report
+Multi-label runs report micro/macro-F1, subset accuracy, Hamming loss and per-label F1, plus micro-F1 against the
+hand-read sets (``hand_micro_f1``, ``in_domain_micro_f1``) when the runs scored them; benchmark runs report
 accuracy and macro-F1.
 """
 from __future__ import annotations
@@ -133,6 +134,10 @@ def build_rows(runs: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[s
             if ci:
                 row["macro_f1_ci"] = f"{ci['lo']:.3f}-{ci['hi']:.3f}"
             row["n_test"] = m.get("n_test")
+            for name, short in (("hand_checked", "hand"), ("in_domain", "in_domain")):
+                g = m.get("gold", {}).get(name, {})
+                if "model" in g:  # micro-F1 against text read by hand (the test split only measures the rules)
+                    row[f"{short}_micro_f1"] = g["model"]["micro_f1"]
         row["fit_s"] = m.get("fit_seconds")
         rows.append(row)
     return rows, varying

@@ -55,15 +55,18 @@ def gold_path(value: str) -> Path:
     return Path(value)
 
 
-def hand_checked_set(docs: list[Document], spec: str = "builtin:hand_checked_v1") -> GoldSet | None:
-    """The hand-checked items present in ``docs`` (all 450 for the full 新闻联播 corpus), or None."""
+def hand_checked_set(docs: list[Document], spec: str = "builtin:hand_checked_v1",
+                     baseline: str | None = None) -> GoldSet | None:
+    """The hand-checked items present in ``docs`` (all 450 for the full 新闻联播 corpus), or None;
+    ``baseline`` names what labelled ``docs`` (the corpus header's ``label_source``)."""
     header, items = read_gold(gold_path(spec) if spec else GOLD_PATH)
     by_id = {d.id: d for d in docs}
     present = [g for g in items if g.id in by_id]
     if not present:
         log.info("hand-checked evaluation skipped: none of its %d ids is in this corpus", len(items))
         return None
-    source = next((by_id[g.id].label_source for g in present if by_id[g.id].label_source), "corpus labels")
+    source = baseline or next((by_id[g.id].label_source for g in present if by_id[g.id].label_source),
+                              "corpus labels")
     return GoldSet("hand_checked", present, {g.id: by_id[g.id] for g in present}, source,
                    header.get("population"), ("dev", "heldout", "all"))
 
@@ -94,19 +97,22 @@ def _unit_of(segment_id: str) -> str:
     return {1: "page", 2: "article", 3: "section"}[segment_id.count(":") + 1]
 
 
-def load_gold_sets(ev: EvaluationConfig, docs: list[Document], rules: str,
-                   config_source: str | None = None) -> tuple[list[GoldSet], dict[str, str]]:
+def load_gold_sets(ev: EvaluationConfig, docs: list[Document], rules: str, config_source: str | None = None,
+                   baseline: str | None = None) -> tuple[list[GoldSet], dict[str, str]]:
     """The gold sets a config asks for, and why any of them was skipped."""
     sets: list[GoldSet] = []
     skipped: dict[str, str] = {}
     if ev.hand_checked:
-        found = hand_checked_set(docs, ev.hand_checked)
+        found = hand_checked_set(docs, ev.hand_checked, baseline)
         if found is None:
             skipped["hand_checked"] = "no hand-checked id in this corpus"
         else:
             sets.append(found)
     if ev.in_domain_pages:
-        found = in_domain_set(ev.in_domain_pages, rules, ev.in_domain_gold, config_source)
+        from ..weak_labels import expansion_spec
+
+        spec = expansion_spec(rules)  # a corpus-level pass cannot label single pages: its base rules can
+        found = in_domain_set(ev.in_domain_pages, spec.base if spec else rules, ev.in_domain_gold, config_source)
         if isinstance(found, str):
             log.warning("in-domain evaluation skipped: %s", found)
             skipped["in_domain"] = found
