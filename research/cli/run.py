@@ -53,9 +53,16 @@ def print_run(result) -> None:
     m = result.metrics
     print(f"run folder: {result.path}")
     print(f"macro-F1 {m['macro_f1']:.3f}  micro-F1 {m['micro_f1']:.3f}  subset accuracy {m['subset_accuracy']:.3f}"
-          f"  ({m['n_train']} train / {m['n_test']} test documents)")
+          f"  ({m['n_train']} train / {m['n_test']} test documents; labels from the rules)")
     for key, ci in (m.get("ci") or {}).items():
         print(f"  95% CI {key}: {ci['lo']:.3f}-{ci['hi']:.3f}")
     for name in LABELS:
         s = m["labels"][name]
         print(f"  {name:<15} P {s['precision']:.3f}  R {s['recall']:.3f}  F1 {s['f1']:.3f}  n={s['support']}")
+    for name, g in (m.get("gold") or {}).items():
+        if "model" in g:  # the scores that measure truth rather than agreement with the rules
+            base = g["baseline_labels"]["micro_f1"]
+            print(f"against text read by hand, {name} ({g['items']} items): model micro-F1 "
+                  f"{g['model']['micro_f1']:.3f}, {g['baseline']} {'–' if base is None else f'{base:.3f}'}")
+        else:
+            print(f"against text read by hand, {name}: skipped ({g['skipped']})")
