@@ -69,7 +69,7 @@ def _rules_predict(rules: str):
     labeller = make_labeller(rules)
 
     def predict(docs) -> tuple[list[list[str]], list[str]]:
-        out = [labeller.label(d.title, d.text) for d in docs]
+        out = [labeller.label(d.title, d.text, d.meta.get("tags")) for d in docs]  # CCTV tags where there are any
         return ([list(w.labels) if w.status == "labelled" else [] for w in out],
                 [w.primary if w.status == "labelled" else NONE_LABEL for w in out])
     return predict
@@ -99,8 +99,8 @@ def render(gold_sets, methods) -> str:
         tagged = len(gs.subsets) > 1
         width = max(len(n) for n, _, _ in scored) + (10 if tagged else 0)
         lines += [f"{gs.name}: {len(gs.items)} hand-labelled items", "",
-                  f"{'method':<{width}}  micro-F1  macro-F1  primary  " + "  ".join(f"{lab[:12]:>12}" for lab in LABELS),
-                  f"{'':<{width}}  {'':>8}  {'':>8}  {'acc.':>7}  " + "  ".join(f"{'P / R':>12}" for _ in LABELS)]
+                  f"{'method':<{width}}  micro-F1  macro-F1  primary  " + "  ".join(f"{lab:>14}" for lab in LABELS),
+                  f"{'':<{width}}  {'':>8}  {'':>8}  {'acc.':>7}  " + "  ".join(f"{'P / R':>14}" for _ in LABELS)]
         for sub in gs.subsets:
             for name, per_subset, _ in scored:
                 res = per_subset[sub]
@@ -108,7 +108,7 @@ def render(gold_sets, methods) -> str:
                          for lab in LABELS]
                 row = f"{name} [{sub}]" if tagged else name
                 lines.append(f"{row:<{width}}  {_f(res['micro_f1']):>8}  {_f(res['macro_f1']):>8}  "
-                             f"{_f(res['primary_accuracy']):>7}  " + "  ".join(f"{c:>12}" for c in cells))
+                             f"{_f(res['primary_accuracy']):>7}  " + "  ".join(f"{c:>14}" for c in cells))
         lines.append("")
         if gs.name == "in_domain":
             for i, g in enumerate(gs.items):

@@ -155,7 +155,9 @@ def evaluate(gold: list[GoldItem], predicted: dict[str, Document], population: d
         }
     micro = _prf(*(sum(plain[lab][k] for lab in LABELS) for k in ("tp", "fp", "fn")))
     f1s = [per_label[lab]["f1"] for lab in LABELS if per_label[lab]["f1"] is not None]
-    primary_hits = sum(n for (t, p), n in primary_confusion.items() if t == p)
+    # an abstention ("unlabelled") is what a user of the labeller as a tagger sees as "none"
+    primary_hits = sum(n for (t, p), n in primary_confusion.items()
+                       if t == p or (t == NONE_LABEL and p == "unlabelled"))
     status = Counter(predicted[g.id].label_status for g in gold)
     none_gold = [g for g in gold if not g.labels]
     other_pred = [g for g in gold if predicted[g.id].label_status == "other"]
