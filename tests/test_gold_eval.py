@@ -9,7 +9,7 @@ import pytest
 from research.datasets.gold import read_gold
 from research.errors import DataError
 from research.experiment import run_experiment
-from research.study.gold_eval import SEEDS_GOLD, gold_path, in_domain_set, evaluate_predictions
+from research.study.gold_eval import SEEDS_GOLD, evaluate_predictions, in_domain_set
 from research.weak_labels import TagMapLabeller, WeakLabeller, make_labeller
 
 from conftest import CONFIGS, require_shared
@@ -89,7 +89,7 @@ def test_a_missing_gold_file_fails_before_any_run_folder(tmp_path):
 
 def test_seed_gold_covers_every_article_and_section():
     seeds = require_shared("seeds")
-    header, items = read_gold(gold_path(SEEDS_GOLD))
+    header, items = read_gold(SEEDS_GOLD)
     assert header["version"] == "seeds_gold_v1" and len(items) == 10
     found = in_domain_set(seeds, "builtin:v1")
     assert [g.id for g in found.items] == [g.id for g in items]

@@ -62,9 +62,7 @@ def test_shipped_expansion_rules_expand_livelihood_only_and_cannot_label_single_
 
 def test_expansion_check_file_is_well_formed():
     from research.datasets.gold import read_gold
-    from research.study.gold_eval import gold_path
-
-    header, items = read_gold(gold_path("builtin:expansion_checked_v1"))
+    header, items = read_gold("builtin:expansion_checked_v1")
     assert len(items) == 100 and {g.split for g in items} == {"heldout"}
     assert header["drawn_with_rules"] == "builtin:v1_model" and header["label_source"] == "model:v1_model"
     assert all(g.reason for g in items)

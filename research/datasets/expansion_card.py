@@ -12,7 +12,6 @@ from ..labels import LABELS
 from ..weak_labels import expansion_spec
 from ..weak_labels.expansion import apply_thresholds, pool_scores
 from .gold import GOLD_PATH, evaluate, read_gold
-from .loading import builtin_data_path
 from .records import Document
 
 EXPANSION_RULES = "builtin:v1_model"
@@ -33,7 +32,7 @@ def expansion_lines(base_docs: list[Document], rules: str = EXPANSION_RULES) -> 
     spec = expansion_spec(rules)
     pool, proba, trained = pool_scores(base_docs, spec)
     by_id = lambda docs: {d.id: d for d in docs}  # noqa: E731
-    check_header, check = read_gold(builtin_data_path("expansion_checked_v1"))
+    check_header, check = read_gold("builtin:expansion_checked_v1")
     _, hand = read_gold(GOLD_PATH)
     population = check_header.get("population")
 

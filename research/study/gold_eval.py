@@ -46,20 +46,11 @@ class GoldSet:
         return self.items if name == "all" else [g for g in self.items if g.split == name]
 
 
-def gold_path(value: str) -> Path:
-    """``builtin:NAME`` -> the file shipped in research/datasets/data/, else a path."""
-    if value.startswith("builtin:"):
-        from ..datasets.loading import builtin_data_path
-
-        return builtin_data_path(value[len("builtin:"):])
-    return Path(value)
-
-
 def hand_checked_set(docs: list[Document], spec: str = "builtin:hand_checked_v1",
                      baseline: str | None = None) -> GoldSet | None:
     """The hand-checked items present in ``docs`` (all 450 for the full 新闻联播 corpus), or None;
     ``baseline`` names what labelled ``docs`` (the corpus header's ``label_source``)."""
-    header, items = read_gold(gold_path(spec) if spec else GOLD_PATH)
+    header, items = read_gold(spec or GOLD_PATH)
     by_id = {d.id: d for d in docs}
     present = [g for g in items if g.id in by_id]
     if not present:
@@ -81,7 +72,7 @@ def in_domain_set(pages: str | Path, rules: str, spec: str = SEEDS_GOLD,
     folder = resolve_path(str(pages), config_source)
     if not folder.exists():
         return f"pages not found: {folder}"
-    _, items = read_gold(gold_path(spec))
+    _, items = read_gold(spec)
     docs: dict[str, Document] = {}
     for unit in sorted({_unit_of(g.id) for g in items}):
         _, unit_docs = load_pages_corpus([folder], unit=unit, rules=rules)

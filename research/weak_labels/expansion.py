@@ -89,9 +89,8 @@ def _pipeline(spec: ExpansionSpec, cache_dir: str | Path | None):
 
 def excluded_ids(spec: ExpansionSpec) -> set[str]:
     from ..datasets.gold import read_gold
-    from ..study.gold_eval import gold_path
 
-    return {g.id for name in spec.exclude for g in read_gold(gold_path(name))[1]}
+    return {g.id for name in spec.exclude for g in read_gold(name)[1]}
 
 
 def pool_scores(docs: list, spec: ExpansionSpec, cache_dir: str | Path | None = "results/.cache",
