@@ -53,7 +53,7 @@ def print_run(result) -> None:
     m = result.metrics
     print(f"run folder: {result.path}")
     print(f"macro-F1 {m['macro_f1']:.3f}  micro-F1 {m['micro_f1']:.3f}  subset accuracy {m['subset_accuracy']:.3f}"
-          f"  ({m['n_train']} train / {m['n_test']} test documents; labels from the rules)")
+          f"  ({m['n_train']} train / {m['n_test']} test documents, scored against its weak labels)")
     for key, ci in (m.get("ci") or {}).items():
         print(f"  95% CI {key}: {ci['lo']:.3f}-{ci['hi']:.3f}")
     for name in LABELS:
