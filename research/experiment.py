@@ -60,6 +60,8 @@ def run_experiment(config: ExperimentConfig | str | Path, overrides: list[str] |
                                              baseline=corpus.header.get("label_source"))
     train_docs, test_docs = split_documents(without_gold(corpus.trainable(), gold_sets), config.split, config.seed)
     fingerprints = _fingerprints(config, corpus)
+    if gold_sets:
+        fingerprints["gold"] = {g.name: g.fingerprint for g in gold_sets}
 
     run = RunFolder(results, config.experiment)
     with run.capture_log():

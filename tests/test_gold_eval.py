@@ -71,6 +71,8 @@ def test_hand_read_items_are_kept_out_of_training_and_scored(tmp_path):
     assert g["hand_checked"]["baseline_labels"]["micro_f1"] == 1.0  # gold = corpus labels here, so exactly 1
     assert 0.0 <= g["hand_checked"]["model"]["micro_f1"] <= 1.0
     assert g["in_domain"] == {"skipped": "pages not found: /nonexistent"}
+    fingerprints = json.loads((result.path / "fingerprints.json").read_text(encoding="utf-8"))
+    assert len(fingerprints["gold"]["hand_checked"]["sha256"]) == 64  # the judge is part of the run's provenance
     detail = json.loads((result.path / "gold.json").read_text(encoding="utf-8"))
     assert {p["id"] for p in detail["hand_checked"]["predictions"]} == set(held)
     assert "in_domain: skipped" in (result.path / "gold.md").read_text(encoding="utf-8")

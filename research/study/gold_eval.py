@@ -41,6 +41,8 @@ class GoldSet:
     baseline: str
     population: dict[str, int] | None = None
     subsets: tuple[str, ...] = ("all",)
+    fingerprint: dict[str, Any] | None = None
+    """sha256 of the hand-label file (and of the pages read), recorded in the run's fingerprints.json."""
 
     def subset(self, name: str) -> list[GoldItem]:
         return self.items if name == "all" else [g for g in self.items if g.split == name]
@@ -59,7 +61,7 @@ def hand_checked_set(docs: list[Document], spec: str = "builtin:hand_checked_v1"
     source = baseline or next((by_id[g.id].label_source for g in present if by_id[g.id].label_source),
                               "corpus labels")
     return GoldSet("hand_checked", present, {g.id: by_id[g.id] for g in present}, source,
-                   header.get("population"), ("dev", "heldout", "all"))
+                   header.get("population"), ("dev", "heldout", "all"), _file_fingerprint(spec or GOLD_PATH))
 
 
 def in_domain_set(pages: str | Path, rules: str, spec: str = SEEDS_GOLD,
@@ -74,14 +76,24 @@ def in_domain_set(pages: str | Path, rules: str, spec: str = SEEDS_GOLD,
         return f"pages not found: {folder}"
     _, items = read_gold(spec)
     docs: dict[str, Document] = {}
+    pages_fp: dict[str, Any] = {}
     for unit in sorted({_unit_of(g.id) for g in items}):
-        _, unit_docs = load_pages_corpus([folder], unit=unit, rules=rules)
+        header, unit_docs = load_pages_corpus([folder], unit=unit, rules=rules)
         docs.update((d.id, d) for d in unit_docs)
+        pages_fp = {k: header["pages"][k] for k in ("files", "sha256")}
     missing = [g.id for g in items if g.id not in docs]
     if missing:
         raise DataError(f"{spec}: {len(missing)} hand-labelled unit(s) not found in {folder}, e.g. {missing[:3]} "
                         f"(did the segmenter change?)")
-    return GoldSet("in_domain", items, docs, next(iter(docs.values())).label_source)
+    return GoldSet("in_domain", items, docs, next(iter(docs.values())).label_source,
+                   fingerprint={**_file_fingerprint(spec), "pages": pages_fp})
+
+
+def _file_fingerprint(spec: str | Path) -> dict[str, Any]:
+    from ..datasets.loading import resolve_data_path
+    from ..fingerprint import file_sha256
+
+    return {"file": str(spec), "sha256": file_sha256(resolve_data_path(str(spec)))}
 
 
 def _unit_of(segment_id: str) -> str:
