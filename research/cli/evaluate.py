@@ -51,7 +51,10 @@ def main(args: argparse.Namespace) -> int:
         if not Path(args.source).is_file():
             raise DataError(f"--hand-checked needs the 新闻联播 dump: {args.source} not found (pass --source)")
         _, docs = load_xwlb_labelled(args.source)
-        gold_sets.append(hand_checked_set(docs))
+        found = hand_checked_set(docs)
+        if found is None:
+            raise DataError(f"--hand-checked: none of the hand-checked ids is in {args.source}")
+        gold_sets.append(found)
 
     methods = [(f"rules {r}", _rules_predict(r)) for r in (args.rules or ["builtin:v1"])]
     methods += [(f"model {m}", _model_predict(m, args.results)) for m in args.models]
