@@ -114,11 +114,9 @@ def main(args: argparse.Namespace) -> int:
         print(f"wrote {args.out}")
         return 0
     if action == "draw-gold":
-        from ..datasets.gold import draw, export_for_reading, split_of
+        from ..datasets.gold import GOLD_PATH, SEED, draw, export_for_reading, read_gold, split_of, stratum_of
         from ..datasets.xwlb import load_xwlb_labelled
         from ..labels import LABELS
-
-        from ..datasets.gold import GOLD_PATH, SEED, read_gold
 
         header, docs = load_xwlb_labelled(_source(args.source), rules=args.rules)
         per = {lab: args.per_stratum for lab in LABELS} | {"other": args.per_stratum, "unlabelled": args.unlabelled}
@@ -129,8 +127,6 @@ def main(args: argparse.Namespace) -> int:
             per = {lab: args.per_stratum for lab in LABELS}
         sample, population = draw(docs, per, seed=args.seed or SEED)
         export_for_reading(sample, args.export)
-        from ..datasets.gold import stratum_of
-
         Path(args.ids_out).write_text(json.dumps({
             "rules_sha256": header["rules_sha256"], "population": population, "per_stratum": per,
             "seed": args.seed or SEED, "label_source": args.label_source,

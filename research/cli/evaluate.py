@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+
 from ..labels import LABELS, NONE_LABEL
 
 DEFAULT_PAGES = "../shared/seeds"
@@ -38,7 +39,8 @@ def add_parser(subparsers) -> None:
 
 def main(args: argparse.Namespace) -> int:
     from ..errors import DataError
-    from ..study.gold_eval import SEEDS_GOLD, hand_checked_set, in_domain_set
+    from ..model import load_model
+    from ..study.gold_eval import SEEDS_GOLD, hand_checked_set, in_domain_set, model_predictor, rules_predictor
 
     gold_sets = []
     found = in_domain_set(args.pages, "builtin:v1", args.gold or SEEDS_GOLD)
@@ -56,37 +58,14 @@ def main(args: argparse.Namespace) -> int:
             raise DataError(f"--hand-checked: none of the hand-checked ids is in {args.source}")
         gold_sets.append(found)
 
-    methods = [(f"rules {r}", _rules_predict(r)) for r in (args.rules or ["builtin:v1"])]
-    methods += [(f"model {m}", _model_predict(m, args.results)) for m in args.models]
+    methods = [(f"rules {r}", rules_predictor(r)) for r in (args.rules or ["builtin:v1"])]
+    methods += [(f"model {m}", model_predictor(load_model(m, results_dir=args.results))) for m in args.models]
     report = render(gold_sets, methods)
     print(report)
     if args.out:
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
         Path(args.out).write_text(report + "\n", encoding="utf-8")
     return 0
-
-
-def _rules_predict(rules: str):
-    from ..weak_labels import make_labeller
-
-    labeller = make_labeller(rules)
-
-    def predict(docs) -> tuple[list[list[str]], list[str]]:
-        out = [labeller.label(d.title, d.text, d.meta.get("tags")) for d in docs]  # CCTV tags where there are any
-        return ([list(w.labels) if w.status == "labelled" else [] for w in out],
-                [w.primary if w.status == "labelled" else NONE_LABEL for w in out])
-    return predict
-
-
-def _model_predict(spec: str, results: str | None):
-    from ..model import load_model
-
-    model = load_model(spec, results_dir=results)
-
-    def predict(docs) -> tuple[list[list[str]], list[str]]:
-        recs = model.predict([d.text for d in docs])
-        return [r["labels"] for r in recs], [r["primary"] for r in recs]
-    return predict
 
 
 def _f(x) -> str:

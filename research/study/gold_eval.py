@@ -137,6 +137,27 @@ def predicted_documents(ids: list[str], labels: list[list[str]], primary: list[s
             for i, lab, p in zip(ids, labels, primary)}
 
 
+def rules_predictor(rules: str) -> Predict:
+    """A labeller as a tagger: its labels, and "none" where it abstains (CCTV tags used where documents have them)."""
+    from ..weak_labels import make_labeller
+
+    labeller = make_labeller(rules)
+
+    def predict(docs: list[Document]) -> tuple[list[list[str]], list[str]]:
+        out = [labeller.label(d.title, d.text, d.meta.get("tags")) for d in docs]
+        return ([list(w.labels) if w.status == "labelled" else [] for w in out],
+                [w.primary if w.status == "labelled" else NONE_LABEL for w in out])
+    return predict
+
+
+def model_predictor(model) -> Predict:
+    """A loaded :class:`~research.model.TaggingModel` as a :data:`Predict`."""
+    def predict(docs: list[Document]) -> tuple[list[list[str]], list[str]]:
+        recs = model.predict([d.text for d in docs])
+        return [r["labels"] for r in recs], [r["primary"] for r in recs]
+    return predict
+
+
 def evaluate_predictions(gold: GoldSet, predict: Predict) -> tuple[dict[str, Any], list[list[str]], list[str]]:
     """:func:`evaluate` of ``predict``'s answers on every subset of ``gold``, and the answers themselves."""
     ids = [g.id for g in gold.items]
