@@ -21,16 +21,43 @@ class _Strict(BaseModel):
 
 
 class DataConfig(_Strict):
-    corpus: Literal["labelled", "xwlb", "pages", "thucnews", "cnews", "toutiao"] = "labelled"
-    """labelled: a JSONL corpus file; xwlb: the raw CCTV dump, weak-labelled on the fly; pages: raw newspaper page
-    files or folders, segmented into ``unit`` records and weak-labelled; thucnews/cnews/toutiao: public benchmarks."""
-    path: str = "builtin:sample_v1"
-    """A file, or ``builtin:NAME`` for data shipped in the package (``builtin:sample_v1`` is the embedded sample)."""
-    unit: Literal["article", "section", "page"] = "article"
+    corpus: Literal["labelled", "xwlb", "gov_reports", "mixed", "pages", "thucnews", "cnews", "toutiao"] = "labelled"
+    """labelled: a JSONL corpus file; xwlb: the raw CCTV dump, weak-labelled on the fly; gov_reports: government
+    work reports (../shared/data/gov_reports) cut into ``unit`` records and weak-labelled; mixed: the corpora of
+    ``parts`` together, each document keeping its source; pages: raw newspaper page files or folders, segmented
+    into ``unit`` records and weak-labelled; thucnews/cnews/toutiao: public benchmarks."""
+    path: str = "builtin:sample_v2"
+    """A file, or ``builtin:NAME`` for data shipped in the package (``builtin:sample_v2`` is the embedded sample)."""
+    unit: Literal["article", "section", "page", "paragraph"] = "article"
+    """pages: page, article or section; gov_reports: paragraph or section."""
     rules: str = "builtin:v1"
-    """Weak-labelling rules used when the corpus is labelled on the fly (``corpus: xwlb``)."""
+    """Weak-labelling rules used when the corpus is labelled on the fly (``corpus: xwlb``, ``gov_reports``)."""
     limit: int | None = Field(default=None, ge=1)
     """Keep only the first N documents (deterministic): quick trials on big corpora."""
+    levels: list[Literal["national", "province", "major_city", "prefecture_city"]] | None = None
+    """gov_reports: keep these levels only (None = all)."""
+    regions: list[str] | None = None
+    """gov_reports: keep these regions only, e.g. [郑州市, 河南省] (None = all)."""
+    years: list[int] | None = Field(default=None, min_length=2, max_length=2)
+    """gov_reports: an inclusive year range [from, to] (None = all years)."""
+    min_chars: int = Field(default=40, ge=1)
+    """gov_reports: shorter units (one-line connectives such as 重点抓了以下工作：) are left out."""
+    sample: int | None = Field(default=None, ge=1)
+    """Keep a seeded random N documents (by a hash of the id and the run seed; after ``limit``): a corpus
+    part of a chosen size in a ``mixed`` corpus."""
+    parts: list["DataConfig"] = Field(default_factory=list)
+    """mixed: the corpora to combine, each a data section of its own (its ``rules`` default to this one's)."""
+
+    @model_validator(mode="after")
+    def _parts_only_for_mixed(self) -> "DataConfig":
+        if self.corpus == "mixed" and not self.parts:
+            raise ValueError("data.corpus 'mixed' needs data.parts (a list of corpora)")
+        if self.corpus != "mixed" and self.parts:
+            raise ValueError("data.parts is only read with data.corpus: mixed")
+        for part in self.parts:  # resolved here, so a run's config.yaml shows the rules each part was labelled with
+            if "rules" not in part.model_fields_set:
+                part.rules = self.rules
+        return self
 
 
 class SplitConfig(_Strict):
@@ -146,6 +173,12 @@ class EvaluationConfig(_Strict):
     hand_checked: str | None = None
     """Items read by hand (``builtin:hand_checked_v1``): removed from the corpus before the split, scored after
     fitting (model vs the corpus's own labels) -> gold.json / gold.md."""
+    hand_checked_source: str | None = "../shared/data/xwlb/xwlb_2012_2025.jsonl.gz"
+    """The raw 新闻联播 dump the texts of hand-checked items missing from the corpus are read from (a model trained
+    on reports is scored on the same 450 items); None, or a missing file, scores only the items in the corpus."""
+    hand_checked_reports: str | None = None
+    """Government-report paragraphs read by hand (``builtin:hand_checked_reports_v1``, texts in the file): removed
+    from the corpus before the split, scored after fitting (model vs the rules' labels) -> gold.json / gold.md."""
     in_domain_pages: str | None = None
     """Raw local-newspaper pages whose units were labelled by hand (``../shared/seeds``); skipped with a warning
     when the folder is absent, so the default experiment still runs on a fresh machine."""
@@ -182,6 +215,55 @@ class OutputConfig(_Strict):
     figures: bool = True
 
 
+class AgendasConfig(_Strict):
+    """Local government agendas from report paragraphs: label and topic shares by year, level and place
+    (``research agendas``; owned by research/study/agendas.py)."""
+
+    model: str | None = None
+    """A trained model (``best:full``, a run folder or a model.skops) whose labels are counted; None = the
+    weak-labelling rules of ``data.rules``. Every output says which."""
+    regions: list[str] = Field(default_factory=list)
+    """Report regions followed year by year on their own (e.g. [郑州市, 河南省, 国务院])."""
+    province: str | None = "河南省"
+    """The province whose cities (major and prefecture cities, by ``city_provinces``) get their own table and
+    figures, city by city and together; None = none."""
+    label: Literal["party_building", "investment", "logistics", "livelihood"] = "logistics"
+    """The label of the province figure and of the region x year heatmaps."""
+    heatmap_levels: list[Literal["national", "province", "major_city", "prefecture_city"]] = Field(
+        default_factory=lambda: ["province"])
+    """Regions of these levels are the rows of the region x year heatmap of ``label``."""
+    periods: list[list[int]] = Field(default_factory=lambda: [[2016, 2019], [2021, 2025]], min_length=2,
+                                     max_length=2)
+    """Two inclusive year ranges compared for what rose and fell (default: before vs after 2020)."""
+    n_boot: int = Field(default=1000, ge=1)
+    """Bootstrap resamples of reports for the confidence intervals of period differences."""
+    min_reports: int = Field(default=3, ge=1)
+    """Cells resting on fewer reports are flagged as thin (column ``thin``, hollow markers, † in agendas.md)."""
+    topics: bool = True
+    """Fit LDA on the paragraphs and report topic shares (off: labels only)."""
+    n_topics: int | None = Field(default=None, ge=2)
+    """K of the topic model; None = features.lda.n_topics (``sweep`` overrides both)."""
+    sweep: str | None = None
+    """A ``research topics sweep`` folder (or its sweep.json): K = its recommended K."""
+    topic_fit_docs: int | None = Field(default=None, ge=10)
+    """Fit LDA on a seeded sample of this many paragraphs (every paragraph still gets its topic shares)."""
+    topic_words: int = Field(default=4, ge=1)
+    """Top words that name a topic in tables and figures."""
+    city_provinces: str = "builtin:city_province"
+    """CSV ``region,province[,level]`` mapping cities to their province (the built-in one covers every city of
+    the report corpus)."""
+
+    @model_validator(mode="after")
+    def _periods_are_ranges(self) -> "AgendasConfig":
+        for period in self.periods:
+            if len(period) != 2 or period[0] > period[1]:
+                raise ValueError(f"periods: each period is [from, to] with from <= to, got {period}")
+        (a0, a1), (b0, b1) = self.periods
+        if a1 >= b0:
+            raise ValueError(f"periods: the first period must end before the second starts, got {self.periods}")
+        return self
+
+
 class ExperimentConfig(_Strict):
     experiment: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
     description: str = ""
@@ -196,6 +278,7 @@ class ExperimentConfig(_Strict):
     sweep: SweepConfig = Field(default_factory=SweepConfig)
     compute: ComputeConfig = Field(default_factory=ComputeConfig)
     output: OutputConfig = Field(default_factory=OutputConfig)
+    agendas: AgendasConfig = Field(default_factory=AgendasConfig)
 
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")

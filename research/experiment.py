@@ -17,6 +17,7 @@ import numpy as np
 from .artifacts import RunFolder, environment
 from .config import ExperimentConfig, load_config
 from .datasets import Corpus, Document, load_corpus
+from .datasets.loading import source_of
 from .evaluate import multilabel_metrics, plot_confusions, plot_label_scores
 from .fingerprint import file_sha256
 from .labels import LABELS, to_indicator
@@ -26,7 +27,7 @@ from .pipeline import build_pipeline
 from .resources import resource_path
 from .splits import split_documents
 from .study.fitting import fit_pipeline, transform_features
-from .study.gold_eval import gold_markdown, headline, load_gold_sets, score_gold_sets, without_gold
+from .study.gold_eval import gold_ci, gold_markdown, headline, load_gold_sets, score_gold_sets, without_gold
 from .study.report import study_outputs
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ def run_experiment(config: ExperimentConfig | str | Path, overrides: list[str] |
         config = load_config(config, overrides)
     results = Path(results_dir or config.output.dir)
 
-    corpus = corpus if corpus is not None else load_corpus(config.data, source)
+    corpus = corpus if corpus is not None else load_corpus(config.data, source, config.seed)
     gold_sets, gold_skipped = load_gold_sets(config.evaluation, corpus.documents, config.data.rules, source,
                                              baseline=corpus.header.get("label_source"))
     train_docs, test_docs = split_documents(without_gold(corpus.trainable(), gold_sets), config.split, config.seed)
@@ -99,6 +100,10 @@ def run_experiment(config: ExperimentConfig | str | Path, overrides: list[str] |
         primary_true = [d.primary for d in test_docs]
         metrics = multilabel_metrics(Y_true, Y_pred, primary_true, primary)
         metrics.update(n_train=len(train_docs), fit_seconds=round(fit_seconds, 2))
+        sources = [source_of(d, corpus.name) for d in test_docs]
+        if len(set(sources)) > 1:  # a mixed corpus: how the model does on each source's test documents
+            metrics["by_source"] = _by_source(sources, Y_true, Y_pred, primary_true, primary,
+                                              [source_of(d, corpus.name) for d in train_docs])
         if validation is not None:
             metrics["validation"] = validation.summary()
         if cv is not None:
@@ -106,9 +111,11 @@ def run_experiment(config: ExperimentConfig | str | Path, overrides: list[str] |
         study = study_outputs(config, run.path, pipeline, features, Y_true, Y_pred, scores, labels, validation)
         metrics.update(study["metrics"])
         if gold_sets or gold_skipped:
-            metrics["gold"] = _score_gold(run, pipeline, gold_sets, gold_skipped, lda_store)
+            metrics["gold"] = _score_gold(run, pipeline, gold_sets, gold_skipped, lda_store,
+                                          n_boot=ev.bootstrap or 1000, seed=config.seed)
         run.write_json("metrics.json", metrics)
-        _write_predictions(run.path / "predictions.csv", test_docs, labels, primary, scores, study["extras"])
+        _write_predictions(run.path / "predictions.csv", test_docs, labels, primary, scores, study["extras"],
+                           sources if len(set(sources)) > 1 else None)
 
         if config.output.figures:
             plot_label_scores(metrics, run.path / "figures" / "label_scores.png",
@@ -132,7 +139,8 @@ def run_experiment(config: ExperimentConfig | str | Path, overrides: list[str] |
     return RunResult(path=final, metrics=metrics, run_id=run.run_id)
 
 
-def _score_gold(run: RunFolder, pipeline, gold_sets, skipped: dict[str, str], lda_store) -> dict[str, Any]:
+def _score_gold(run: RunFolder, pipeline, gold_sets, skipped: dict[str, str], lda_store, n_boot: int = 1000,
+                seed: int = 0) -> dict[str, Any]:
     """Model and corpus labels against the hand-read sets: gold.json (every item), gold.md; headline figures."""
     clf = pipeline.named_steps["clf"]
 
@@ -143,14 +151,34 @@ def _score_gold(run: RunFolder, pipeline, gold_sets, skipped: dict[str, str], ld
     results = score_gold_sets(gold_sets, predict)
     run.write_json("gold.json", results)
     run.write_text("gold.md", gold_markdown(results, skipped))
-    out: dict[str, Any] = {name: {"items": res["items"], "model": headline(res), "baseline": res["baseline"],
-                                  "baseline_labels": headline(res, "baseline_labels")}
-                           for name, res in results.items()}
+    out: dict[str, Any] = {}
+    for name, res in results.items():
+        entry = {"items": res["items"], "model": headline(res), "baseline": res["baseline"],
+                 "baseline_labels": headline(res, "baseline_labels")}
+        entry["model"]["ci"] = gold_ci(res, "all", n_boot=n_boot, seed=seed)
+        for sub in res["model"]:
+            if sub != "all":  # e.g. the held-out half that no rule was tuned on
+                entry[sub] = {**headline(res, subset=sub), "items": res["model"][sub]["items"],
+                              "ci": gold_ci(res, sub, n_boot=n_boot, seed=seed),
+                              "baseline_labels": headline(res, "baseline_labels", subset=sub)}
+        out[name] = entry
     out.update({name: {"skipped": why} for name, why in skipped.items()})
     for name, res in out.items():
         if "model" in res:
             log.info("%s (%d hand-read items): model micro-F1 %s vs %s %s", name, res["items"],
                      res["model"]["micro_f1"], res["baseline"], res["baseline_labels"]["micro_f1"])
+    return out
+
+
+def _by_source(sources: list[str], Y_true: np.ndarray, Y_pred: np.ndarray, primary_true: list, primary: list,
+               train_sources: list[str]) -> dict[str, Any]:
+    """Test-split metrics per corpus of a mixed corpus, with its train/test document counts."""
+    out = {}
+    for src in sorted(set(sources)):
+        idx = [i for i, s in enumerate(sources) if s == src]
+        m = multilabel_metrics(Y_true[idx], Y_pred[idx], [primary_true[i] for i in idx], [primary[i] for i in idx])
+        out[src] = {"n_train": train_sources.count(src), "n_test": len(idx), "micro_f1": m["micro_f1"],
+                    "macro_f1": m["macro_f1"], "labels": m["labels"]}
     return out
 
 
@@ -170,11 +198,12 @@ def _fingerprints(config: ExperimentConfig, corpus: Corpus) -> dict[str, Any]:
 
 
 def _write_predictions(path: Path, docs: list[Document], labels: list[list[str]], primary: list[str],
-                       scores: np.ndarray, extras: dict[str, Any] | None = None) -> None:
+                       scores: np.ndarray, extras: dict[str, Any] | None = None,
+                       sources: list[str] | None = None) -> None:
     """One row per test document; scores rounded to 6 places so reruns are byte-identical.
 
     ``extras`` (from research.study.report) may add calibrated probabilities (``prob_<label>``) and an
-    ``explanation`` column; without them the file is exactly as before.
+    ``explanation`` column, and a mixed corpus a ``source`` column; without them the file is exactly as before.
     """
     extras = extras or {}
     calibrated = extras.get("calibrated")
@@ -184,12 +213,14 @@ def _write_predictions(path: Path, docs: list[Document], labels: list[list[str]]
         writer.writerow(["id", "date", "true_labels", "true_primary", "pred_labels", "pred_primary",
                          *[f"score_{n}" for n in LABELS], "title",
                          *([f"prob_{n}" for n in LABELS] if calibrated is not None else []),
-                         *(["explanation"] if explanation is not None else [])])
+                         *(["explanation"] if explanation is not None else []),
+                         *(["source"] if sources is not None else [])])
         for i, (doc, lab, prim, row) in enumerate(zip(docs, labels, primary, scores)):
             writer.writerow([doc.id, doc.date or "", "|".join(doc.labels), doc.primary or "", "|".join(lab), prim,
                              *[f"{s:.6f}" for s in row], doc.title,
                              *([f"{p:.6f}" for p in calibrated[i]] if calibrated is not None else []),
-                             *([explanation[i]] if explanation is not None else [])])
+                             *([explanation[i]] if explanation is not None else []),
+                             *([sources[i]] if sources is not None else [])])
 
 
 def _topic_report(pipeline, docs: list[Document], out_dir: Path, top_n: int) -> None:

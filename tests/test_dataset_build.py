@@ -12,7 +12,7 @@ import pytest
 from research.datasets.build import build_corpus, year_table
 from research.datasets.gold import GOLD_PATH, STRATA, GoldItem, evaluate, read_gold, split_of
 from research.datasets.records import Document, read_documents
-from research.datasets.sample import SAMPLE_PATH, stratified_draw
+from research.datasets.sample import SAMPLE_V2_PATH, stratified_draw
 from research.datasets.xwlb import clean_content, document_text, load_xwlb_labelled
 from research.errors import DataError
 from research.labels import LABELS, NONE_LABEL
@@ -108,21 +108,43 @@ def test_cli_missing_source_exits_2(tmp_path, capsys):
 # -- the embedded sample ----------------------------------------------------------------------------------------------
 
 def test_embedded_sample_size_and_schema():
-    assert SAMPLE_PATH.is_file()
-    assert SAMPLE_PATH.stat().st_size <= 2 * 1024 * 1024
-    assert SAMPLE_PATH.read_bytes()[:2] == b"\x1f\x8b"  # really gzip
-    header, docs = read_documents(SAMPLE_PATH)
-    assert header["rules_sha256"] == load_lexicon("builtin:v1").sha256, "sample is stale: run `research dataset sample`"
-    assert 4000 <= len(docs) <= 6000
+    assert SAMPLE_V2_PATH.is_file()
+    assert SAMPLE_V2_PATH.stat().st_size <= 3 * 1024 * 1024
+    assert SAMPLE_V2_PATH.read_bytes()[:2] == b"\x1f\x8b"  # really gzip
+    header, docs = read_documents(SAMPLE_V2_PATH)
+    assert header["rules_sha256"] == load_lexicon("builtin:v2").sha256, "sample is stale: run `research dataset sample`"
+    assert 5000 <= len(docs) <= 8000
     assert len({d.id for d in docs}) == len(docs)
-    primaries = Counter(d.primary for d in docs)
-    assert set(primaries) == {*LABELS, NONE_LABEL}
-    assert min(primaries.values()) >= 500
-    assert {d.label_status for d in docs} == {"labelled", "other"}
-    assert all(len(d.text) <= header["sampling"]["max_chars"] for d in docs)
-    assert len({d.year for d in docs}) >= 10
+    by_source = Counter(d.meta.get("corpus") for d in docs)
+    assert set(by_source) == {"xwlb", "gov_reports"} and min(by_source.values()) >= 2000
+    _, gold = read_gold(GOLD_PATH)
+    news = {d.id: d for d in docs if d.meta["corpus"] == "xwlb"}
+    assert {g.id for g in gold} <= set(news), "every hand-checked 新闻联播 item ships in full"
+    for source in ("xwlb", "gov_reports"):
+        part = [d for d in docs if d.meta["corpus"] == source and d.trainable]
+        primaries = Counter(d.primary for d in part)
+        assert set(primaries) == {*LABELS, NONE_LABEL}
+        assert min(primaries.values()) >= 240  # rare labels raised to a floor of 250 (NEWS_QUOTA, REPORT_QUOTA)
+        assert len({d.year for d in part}) >= 10
+    gold_ids = {g.id for g in gold}
+    limit = header["sampling"]["max_chars_news"]
+    assert all(len(d.text) <= limit for d in docs if d.meta["corpus"] == "xwlb" and d.id not in gold_ids)
+    assert all(len(d.text) <= header["sampling"]["max_chars_reports"] for d in docs if d.meta["corpus"] == "gov_reports")
     for d in docs:
-        assert (d.primary in d.labels) if d.label_status == "labelled" else (d.labels == () and d.primary == NONE_LABEL)
+        if d.label_status == "labelled":
+            assert d.primary in d.labels
+        elif d.label_status == "other":
+            assert d.labels == () and d.primary == NONE_LABEL
+
+
+def test_embedded_sample_holds_no_hand_checked_report_paragraph():
+    from research.datasets.gold_reports import read_reports_gold
+
+    _, docs = read_documents(SAMPLE_V2_PATH)
+    _, items, gold_docs = read_reports_gold("builtin:hand_checked_reports_v1")
+    texts = {d.text for d in gold_docs.values()}
+    assert not {d.id for d in docs} & {g.id for g in items}
+    assert not any(d.text in texts for d in docs)
 
 
 def test_stratified_draw_is_seeded_and_balanced():

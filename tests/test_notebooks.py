@@ -19,7 +19,7 @@ nbformat = pytest.importorskip("nbformat")
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = ROOT / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
-EXPECTED = {"01_corpus_tour", "02_topics", "03_experiments", "04_tag_new_pages"}
+EXPECTED = {"01_corpus_tour", "02_topics", "03_experiments", "04_tag_new_pages", "05_local_agendas"}
 CELL_TIMEOUT = 600  # seconds per cell; each notebook takes well under a minute on an idle machine
 KERNEL_CHECK = "import sys; print(sys.prefix)"
 

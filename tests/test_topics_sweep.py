@@ -118,7 +118,7 @@ def test_cli_sweep_on_the_embedded_sample(tmp_path, capsys):
     config = tmp_path / "sweep.yaml"
     config.write_text(
         "experiment: sweep_test\n"
-        "data: {corpus: labelled, path: 'builtin:sample_v1', limit: 600}\n"
+        "data: {corpus: labelled, path: 'builtin:sample_v2', limit: 600}\n"
         "features:\n  lda: {engine: tomotopy, iterations: 30, min_df: 3}\n"
         f"output: {{dir: '{tmp_path / 'results'}'}}\n",
         encoding="utf-8",

@@ -55,7 +55,7 @@ def find_corpus(limit: int | None = None) -> tuple[str, Path]:
         path = (base / SHARED_CORPUS).resolve()
         if path.is_file():
             return "xwlb", path
-    return "sample", REPO / "research" / "datasets" / "data" / "sample_v1.jsonl.gz"
+    return "sample", REPO / "research" / "datasets" / "data" / "sample_v2.jsonl.gz"
 
 
 def _text_of(obj: dict) -> str:
@@ -419,7 +419,7 @@ def main(argv: list[str] | None = None) -> int:
     kind, path = find_corpus()
     limit = args.limit
     if args.quick:
-        kind, path = "sample", REPO / "research" / "datasets" / "data" / "sample_v1.jsonl.gz"
+        kind, path = "sample", REPO / "research" / "datasets" / "data" / "sample_v2.jsonl.gz"
         limit = limit or 2000
     backend = args.backend or _default_backend()
     print(f"corpus: {path} ({kind}), limit={limit}, package tokenizer backend={backend}, cores={os.cpu_count()}",

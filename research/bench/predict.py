@@ -50,7 +50,7 @@ def load_texts(n: int, source: str | None = None) -> tuple[list[str], str]:
         return texts, str(path)
     from ..datasets.loading import builtin_data_path
 
-    sample = builtin_data_path("sample_v1")
+    sample = builtin_data_path("sample_v2")
     with gzip.open(sample, "rt", encoding="utf-8") as fh:
         for line in fh:
             obj = json.loads(line)

@@ -156,7 +156,7 @@ def corpus_config(limit: int | None):
     if SHARED_XWLB.is_file():
         data = {"corpus": "xwlb", "path": str(SHARED_XWLB)}
     else:
-        data = {"corpus": "labelled", "path": "builtin:sample_v1"}
+        data = {"corpus": "labelled", "path": "builtin:sample_v2"}
     if limit:
         data["limit"] = limit
     return validate_config({"experiment": "bench_topics", "data": data, "tokenize": {"n_jobs": -1}})

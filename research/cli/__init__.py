@@ -22,6 +22,7 @@ COMMANDS = {
     "compare": "compare",
     "topics": "topics",
     "evaluate": "evaluate",
+    "agendas": "agendas",
 }
 
 

@@ -1,7 +1,7 @@
 """``research dataset``: build the weak-labelled 新闻联播 corpus, the embedded sample, the hand-check, the card.
 
     research dataset build  [--source PATH] [--rules builtin:v1] [-o OUT]   corpus file + label counts per year
-    research dataset sample [--source PATH] [--rules builtin:v1]            rebuild research/datasets/data/sample_v1
+    research dataset sample [--version v2] [--rules builtin:v2]             rebuild research/datasets/data/sample_v2
     research dataset check  [--source PATH] [--rules builtin:v1]            weak labels vs the hand-checked sample
     research dataset card   [--source PATH] [--rules builtin:v1] [-o docs/DATASET_CARD.md]
     research dataset draw-gold --export /tmp/gold_to_read.txt --ids-out /tmp/gold_ids.json
@@ -16,6 +16,7 @@ from pathlib import Path
 from ..errors import DataError
 
 DEFAULT_SOURCE = "../shared/data/xwlb/xwlb_2012_2025.jsonl.gz"
+REPORTS_SOURCE = "../shared/data/gov_reports/gov_reports_to2025.jsonl.gz"
 DEFAULT_OUT = "results/datasets/xwlb_labelled_v1.jsonl.gz"
 DEFAULT_CARD = "docs/DATASET_CARD.md"
 
@@ -34,11 +35,16 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     q.add_argument("-o", "--out", default=DEFAULT_OUT, help=f"output JSONL.gz (default {DEFAULT_OUT})")
     q.add_argument("--limit", type=int, default=None, help="keep only the first N items (id order)")
 
-    q = sub.add_parser("sample", help="rebuild the embedded sample research/datasets/data/sample_v1.jsonl.gz")
-    common(q)
-    q.add_argument("-o", "--out", default=None, help="output path (default: the packaged sample)")
-    q.add_argument("--per-label", type=int, default=900, help="documents per primary label (and 'none')")
-    q.add_argument("--max-chars", type=int, default=320, help="cut texts to this many characters (size budget 2 MB)")
+    q = sub.add_parser("sample", help="rebuild the embedded sample (v2: news + report paragraphs, the default)")
+    q.add_argument("--source", default=DEFAULT_SOURCE, help=f"raw xwlb dump (default {DEFAULT_SOURCE})")
+    q.add_argument("--rules", default=None, help="weak-labelling rules (default: builtin:v2; builtin:v1 for --version v1)")
+    q.add_argument("--version", choices=("v1", "v2"), default="v2",
+                   help="v2 (default): 新闻联播 + government-report paragraphs; v1: the news-only sample of 0.1")
+    q.add_argument("--reports-source", default=REPORTS_SOURCE, help=f"report corpus for v2 (default {REPORTS_SOURCE})")
+    q.add_argument("-o", "--out", default=None, help="output path (default: the packaged sample of that version)")
+    q.add_argument("--per-label", type=int, default=None,
+                   help="news documents per primary label (and 'none'); default 900 (v1) / the NEWS_QUOTA mix (v2)")
+    q.add_argument("--max-chars", type=int, default=320, help="cut news texts to this many characters")
 
     q = sub.add_parser("check", help="weak-label precision/recall against the hand-checked sample")
     common(q)
@@ -67,7 +73,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 def _source(path: str) -> Path:
     src = Path(path)
     if not src.is_file():
-        raise DataError(f"xwlb source not found: {src} (pass --source; see ../shared/data/SOURCES.md)")
+        raise DataError(f"source not found: {src} (pass --source / --reports-source; see ../shared/data/SOURCES.md)")
     return src
 
 
@@ -83,13 +89,22 @@ def main(args: argparse.Namespace) -> int:
               f"sha256 {header['rules_sha256'][:12]}, source sha256 {header['source_sha256'][:12]})")
         return 0
     if action == "sample":
-        from ..datasets.sample import SAMPLE_PATH, build_sample
+        from ..datasets.sample import SAMPLE_PATH, SAMPLE_V2_PATH, build_sample, build_sample_v2
 
-        out = Path(args.out) if args.out else SAMPLE_PATH
-        header, docs = build_sample(_source(args.source), out, rules=args.rules, per_label=args.per_label,
-                                    max_chars=args.max_chars)
+        if args.version == "v1":
+            out = Path(args.out) if args.out else SAMPLE_PATH
+            header, docs = build_sample(_source(args.source), out, rules=args.rules or "builtin:v1",
+                                        per_label=args.per_label or 900, max_chars=args.max_chars)
+            print(f"wrote {len(docs)} documents, {out.stat().st_size} bytes -> {out}")
+            print(f"primary: {header['counts']['primary']}  labels: {header['counts']['labels']}")
+            return 0
+        out = Path(args.out) if args.out else SAMPLE_V2_PATH
+        header, docs = build_sample_v2(_source(args.source), _source(args.reports_source), out,
+                                       rules=args.rules or "builtin:v2", per_label_news=args.per_label,
+                                       max_chars_news=args.max_chars)
         print(f"wrote {len(docs)} documents, {out.stat().st_size} bytes -> {out}")
-        print(f"primary: {header['counts']['primary']}  labels: {header['counts']['labels']}")
+        for src, c in header["counts"].items():
+            print(f"{src}: primary {c['primary']}  labels {c['labels']}")
         return 0
     if action == "check":
         from ..datasets.gold import GOLD_PATH, format_report, read_gold

@@ -178,7 +178,7 @@ def card_markdown(source: str | Path, rules: str = "builtin:v1", gold_path: str 
       "2026 items held out).")
     a("* Licence: the repository is MIT-licensed; the text is CCTV's. Its README states the data are for study use "
       "only and CCTV retains copyright. Use the corpus for research/study only; do not redistribute commercially. "
-      "Only a small sample (`research/datasets/data/sample_v1.jsonl.gz`, texts cut to 320 characters) is shipped "
+      "Only a small sample (`research/datasets/data/sample_v2.jsonl.gz`, news texts cut to 320 characters) is shipped "
       "in this repository; the full corpus is rebuilt locally from ../shared.")
     a("* Text cleaning: `Document.text` = title + newline + content without the CCTV lead-in "
       "(`央视网消息（新闻联播）：` and variants) and without trailing `(视频编辑：… 文字编辑：…)` credits.")
@@ -321,7 +321,7 @@ def card_markdown(source: str | Path, rules: str = "builtin:v1", gold_path: str 
     a("research dataset build        # -> results/datasets/xwlb_labelled_v1.jsonl.gz, prints counts per year")
     a("research dataset check        # weak labels vs the hand-checked sample (dev / held-out / all)")
     a(f"research dataset check --rules {BASELINE_RULES}   # the 'before' figures")
-    a("research dataset sample       # rebuild research/datasets/data/sample_v1.jsonl.gz")
+    a("research dataset sample       # rebuild research/datasets/data/sample_v2.jsonl.gz (news + report paragraphs)")
     a("research dataset card         # regenerate this card")
     a("```")
     a("")

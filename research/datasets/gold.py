@@ -99,7 +99,7 @@ def read_gold(path: str | Path = GOLD_PATH) -> tuple[dict[str, Any], list[GoldIt
         if not str(obj.get("reason") or "").strip():
             raise DataError(f"{where}: empty reason")
         stratum = obj.get("stratum", UNSTRATIFIED)
-        if stratum not in (*STRATA, UNSTRATIFIED):
+        if stratum not in (*STRATA, UNSTRATIFIED, *header.get("strata", ())):
             raise DataError(f"{where}: stratum {stratum!r} not one of {STRATA}")
         if obj["id"] in seen:
             raise DataError(f"{where}: duplicate id {obj['id']}")

@@ -1,4 +1,5 @@
-"""Raw newspaper pages in: decode, repair the layout, split pages into articles and features into sections.
+"""Raw newspaper pages in: decode, repair the layout, split pages into articles and features into sections;
+government work reports (Markdown) in: paragraphs and sections with their heading path.
 
     >>> from research.ingest import segment_paths
     >>> run = segment_paths(["../shared/seeds/"], unit="section")   # doctest: +SKIP
@@ -8,15 +9,28 @@
 Modules, one concept each: ``read`` (bytes -> text, encodings), ``normalize`` (width/whitespace policy of
 output fields), ``layout`` (lines, offsets, the character-coverage map), ``rules`` (every segmentation rule),
 ``segment`` (the page state machine), ``records`` (the :class:`Segment` record, JSONL/CSV), ``run`` (entry
-points over files and folders), ``corpus`` (segments as documents for training and prediction).
+points over files and folders), ``corpus`` (segments as documents for training and prediction), ``report``
+(a report's text -> paragraph/section units, the role of every character), ``report_run`` (report files: front
+matter, metadata, units with offsets into the file, JSONL/CSV of page and report records).
+
+    >>> from research.ingest import segment_inputs
+    >>> run = segment_inputs(["tests/fixtures/reports/"])   # doctest: +SKIP
+    >>> [r.id for r in run][:2]                                # doctest: +SKIP
+    ['major_city/郑州市/2023:p0', 'major_city/郑州市/2023:p1']
 """
 from .layout import FIELDS
 from .read import Decoded, decode_bytes, read_page, read_text
 from .records import UNITS, Segment, as_unit, segment_from_json, write_csv, write_jsonl, write_records
-from .run import FileSummary, SegmentRun, expand_paths, segment, segment_file, segment_paths, spans
+from .report import REPORT_UNITS, ReportUnit, report_spans, report_units, split_front_matter
+from .report_run import (ReportFile, ReportSummary, is_report_path, read_report, report_file, report_file_spans,
+                         write_unit_records)
+from .run import (INPUT_SUFFIXES, INPUT_UNITS, FileSummary, SegmentRun, expand_paths, segment, segment_file,
+                  segment_inputs, segment_paths, spans, unit_fits)
 from .corpus import documents_from_pages, load_pages_corpus
 
-__all__ = ["FIELDS", "UNITS", "Decoded", "FileSummary", "Segment", "SegmentRun", "as_unit", "decode_bytes",
-           "documents_from_pages", "expand_paths", "load_pages_corpus", "read_page", "read_text", "segment",
-           "segment_file", "segment_paths", "segment_from_json", "spans", "write_csv", "write_jsonl",
-           "write_records"]
+__all__ = ["FIELDS", "INPUT_SUFFIXES", "INPUT_UNITS", "REPORT_UNITS", "UNITS", "Decoded", "FileSummary",
+           "ReportFile", "ReportSummary", "ReportUnit", "Segment", "SegmentRun", "as_unit", "decode_bytes",
+           "documents_from_pages", "expand_paths", "is_report_path", "load_pages_corpus", "read_page",
+           "read_report", "read_text", "report_file", "report_file_spans", "report_spans", "report_units",
+           "segment", "segment_file", "segment_from_json", "segment_inputs", "segment_paths", "spans",
+           "split_front_matter", "unit_fits", "write_csv", "write_jsonl", "write_records", "write_unit_records"]

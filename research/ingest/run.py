@@ -1,4 +1,8 @@
-"""The entry points: one text, one file, or many files and folders with bad files skipped and counted."""
+"""The entry points: one text, one file, or many files and folders with bad files skipped and counted.
+
+``segment_paths`` reads pages only; ``segment_inputs`` reads pages (``.txt``) and government work reports (``.md``,
+see :mod:`.report_run`) side by side, as ``research segment`` does.
+"""
 from __future__ import annotations
 
 import hashlib
@@ -11,9 +15,17 @@ from ..errors import DataError
 from .layout import field_spans
 from .read import read_page
 from .records import UNITS, Segment, as_unit, build_article
+from .report import REPORT_UNITS
+from .report_run import ReportSummary, is_report_path, read_report, report_records
 from .segment import segment_parts
 
 log = logging.getLogger("research.ingest")
+
+PAGE_SUFFIXES = (".txt",)
+INPUT_SUFFIXES = (".txt", ".md")
+"""What ``segment_inputs`` picks up in folders: pages and reports (``README.md`` files are left out)."""
+INPUT_UNITS = tuple(dict.fromkeys(UNITS + REPORT_UNITS))
+"""Every unit: ``page``, ``article``, ``section`` for pages; ``paragraph``, ``section`` for reports."""
 
 
 def segment(text: str, source: str = "<text>") -> list[Segment]:
@@ -48,10 +60,16 @@ class SegmentRun:
     """The records of a multi-file run, a per-file summary, and the files that were skipped and why."""
 
     unit: str
-    records: list[Segment] = field(default_factory=list)
+    """The unit of page records."""
+    records: list = field(default_factory=list)
+    """:class:`Segment` records of pages and (``segment_inputs``) :class:`ReportUnit` records of reports."""
     files: list[FileSummary] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     """``(path, reason)`` for every input that could not be used."""
+    reports: list[ReportSummary] = field(default_factory=list)
+    """The report files read (``segment_inputs``)."""
+    report_unit: str = "paragraph"
+    """The unit of report records."""
 
     @property
     def n_skipped(self) -> int:
@@ -60,10 +78,13 @@ class SegmentRun:
     def fingerprint(self) -> dict:
         """What was read, for a run's provenance: file count, one hash over (path, sha256) pairs, skips."""
         digest = hashlib.sha256()
-        for f in self.files:
+        for f in [*self.files, *self.reports]:
             digest.update(f"{Path(f.path).name}\t{f.sha256}\n".encode())
-        return {"files": len(self.files), "sha256": digest.hexdigest(), "unit": self.unit,
-                "records": len(self.records), "skipped": self.n_skipped}
+        out = {"files": len(self.files), "sha256": digest.hexdigest(), "unit": self.unit,
+               "records": len(self.records), "skipped": self.n_skipped}
+        if self.reports:
+            out |= {"reports": len(self.reports), "report_unit": self.report_unit}
+        return out
 
     def __iter__(self) -> Iterator[Segment]:
         return iter(self.records)
@@ -72,15 +93,18 @@ class SegmentRun:
         return len(self.records)
 
 
-def expand_paths(paths: Iterable[str | Path], skipped: list[tuple[str, str]] | None = None) -> list[Path]:
-    """Files as given, folders as their ``*.txt`` files (recursively, sorted, hidden files left out)."""
+def expand_paths(paths: Iterable[str | Path], skipped: list[tuple[str, str]] | None = None,
+                 suffixes: tuple[str, ...] = PAGE_SUFFIXES) -> list[Path]:
+    """Files as given, folders as their files with one of ``suffixes`` (default ``*.txt``; recursively, sorted,
+    hidden files and ``README.md`` left out)."""
     out: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*.txt") if p.is_file() and not p.name.startswith("."))
+            found = sorted(p for suffix in suffixes for p in path.rglob(f"*{suffix}")
+                           if p.is_file() and not p.name.startswith(".") and p.name.lower() != "readme.md")
             if not found and skipped is not None:
-                skipped.append((str(path), "folder has no .txt files"))
+                skipped.append((str(path), f"folder has no {' or '.join(suffixes)} files"))
             out.extend(found)
         else:
             out.append(path)
@@ -100,20 +124,75 @@ def segment_paths(paths: Iterable[str | Path] | str | Path, unit: str = "article
     run = SegmentRun(unit=unit)
     seen: dict[str, str] = {}
     for path in expand_paths(paths, run.skipped):
-        try:
-            decoded = read_page(path)
-        except DataError as exc:
-            log.warning("skipped %s", exc)
-            run.skipped.append((str(path), str(exc)))
-            continue
-        if path.stem in seen:
-            log.warning("%s and %s share the id stem %r: their record ids will collide", seen[path.stem], path,
-                        path.stem)
-        seen[path.stem] = str(path)
-        articles = segment(decoded.text, source=str(path))
-        run.records.extend(as_unit(articles, unit))
-        run.files.append(FileSummary(
-            path=str(path), encoding=decoded.encoding, articles=len(articles),
-            sections=sum(len(a.sections) for a in articles), chars=sum(len(a.body) for a in articles),
-            captions=sum(len(a.captions) for a in articles), sha256=decoded.sha256))
+        _add_page(run, path, seen)
+    return run
+
+
+def _skip(run: SegmentRun, path: Path, reason: str) -> None:
+    log.warning("skipped %s", reason)
+    run.skipped.append((str(path), reason))
+
+
+def _add_page(run: SegmentRun, path: Path, seen: dict[str, str]) -> None:
+    try:
+        decoded = read_page(path)
+    except DataError as exc:
+        _skip(run, path, str(exc))
+        return
+    if path.stem in seen:
+        log.warning("%s and %s share the id stem %r: their record ids will collide", seen[path.stem], path,
+                    path.stem)
+    seen[path.stem] = str(path)
+    articles = segment(decoded.text, source=str(path))
+    run.records.extend(as_unit(articles, run.unit))
+    run.files.append(FileSummary(
+        path=str(path), encoding=decoded.encoding, articles=len(articles),
+        sections=sum(len(a.sections) for a in articles), chars=sum(len(a.body) for a in articles),
+        captions=sum(len(a.captions) for a in articles), sha256=decoded.sha256))
+
+
+def _add_report(run: SegmentRun, path: Path, seen: dict[str, str]) -> None:
+    try:
+        doc = read_report(path)
+        records, summary = report_records(doc, run.report_unit)
+    except DataError as exc:
+        _skip(run, path, str(exc))
+        return
+    if doc.report in seen:
+        log.warning("%s and %s are both report %r: their record ids will collide", seen[doc.report], path,
+                    doc.report)
+    seen[doc.report] = str(path)
+    run.records.extend(records)
+    run.reports.append(summary)
+
+
+def unit_fits(path: str | Path, unit: str) -> bool:
+    """Whether ``unit`` applies to the file: ``paragraph``/``section`` to a report (``.md``), ``page``/
+    ``article``/``section`` to anything else (a page)."""
+    return unit in (REPORT_UNITS if is_report_path(path) else UNITS)
+
+
+def segment_inputs(paths: Iterable[str | Path] | str | Path, unit: str | None = None) -> SegmentRun:
+    """Pages (``.txt``) and government work reports (``.md``) under ``paths`` into records, each file by its kind.
+
+    ``unit`` None: articles of pages, paragraphs of reports; ``section``: sections of both; ``page``/``article``
+    apply to pages only and ``paragraph`` to reports only: a file the unit does not fit is skipped with that
+    reason, like a bad file (logged as one warning naming it; the others still run).
+    """
+    if unit is not None and unit not in INPUT_UNITS:
+        raise DataError(f"unit must be one of {', '.join(INPUT_UNITS)}, got {unit!r}")
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    run = SegmentRun(unit=unit or "article", report_unit=unit or "paragraph")
+    pages_seen: dict[str, str] = {}
+    reports_seen: dict[str, str] = {}
+    for path in expand_paths(paths, run.skipped, INPUT_SUFFIXES):
+        report = is_report_path(path)
+        if unit is not None and not unit_fits(path, unit):
+            kind, fits = ("a report", REPORT_UNITS) if report else ("a page", UNITS)
+            _skip(run, path, f"{path}: unit {unit} does not fit {kind} (its units: {', '.join(fits)})")
+        elif report:
+            _add_report(run, path, reports_seen)
+        else:
+            _add_page(run, path, pages_seen)
     return run

@@ -53,7 +53,7 @@ def run_drift(config: ExperimentConfig, source: str | None = None,
     from ..experiment import run_experiment
 
     results = Path(results_dir or config.output.dir)
-    corpus = load_corpus(config.data, source)
+    corpus = load_corpus(config.data, source, config.seed)
     rows = []
     for year, cfg in year_configs(config):
         # no feature store: every year has its own training set, nothing to share but the corpus and the token cache

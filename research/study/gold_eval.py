@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -49,19 +49,62 @@ class GoldSet:
 
 
 def hand_checked_set(docs: list[Document], spec: str = "builtin:hand_checked_v1",
-                     baseline: str | None = None) -> GoldSet | None:
-    """The hand-checked items present in ``docs`` (all 450 for the full 新闻联播 corpus), or None;
-    ``baseline`` names what labelled ``docs`` (the corpus header's ``label_source``)."""
+                     baseline: str | None = None, source: Path | None = None,
+                     rules: str = "builtin:v1") -> GoldSet | None:
+    """The hand-checked 新闻联播 items, or None when none can be found.
+
+    Items in ``docs`` are taken from there (their corpus labels are the baseline, named by ``baseline``, the
+    corpus header's ``label_source``); items missing from ``docs`` are read from the raw dump ``source`` when it
+    exists and labelled by ``rules``, so that a model trained on another corpus is scored on the same items."""
     header, items = read_gold(spec or GOLD_PATH)
     by_id = {d.id: d for d in docs}
+    missing = {g.id for g in items if g.id not in by_id}
+    if missing and source is not None and source.is_file():
+        by_id.update(_dump_items(source, missing, rules))
     present = [g for g in items if g.id in by_id]
     if not present:
         log.info("hand-checked evaluation skipped: none of its %d ids is in this corpus", len(items))
         return None
-    source = baseline or next((by_id[g.id].label_source for g in present if by_id[g.id].label_source),
-                              "corpus labels")
-    return GoldSet("hand_checked", present, {g.id: by_id[g.id] for g in present}, source,
+    label_source = baseline or next((by_id[g.id].label_source for g in present if by_id[g.id].label_source),
+                                    "corpus labels")
+    return GoldSet("hand_checked", present, {g.id: by_id[g.id] for g in present}, label_source,
                    header.get("population"), ("dev", "heldout", "all"), _file_fingerprint(spec or GOLD_PATH))
+
+
+def _dump_items(source: Path, ids: set[str], rules: str) -> dict[str, Document]:
+    """The items ``ids`` of the raw 新闻联播 dump, weak-labelled by ``rules`` (the per-item base rules of an
+    expansion)."""
+    from ..datasets.xwlb import iter_raw, label_raw, to_document
+    from ..weak_labels import expansion_spec, make_labeller
+
+    spec = expansion_spec(rules)
+    labeller = make_labeller(spec.base if spec else rules)
+    out = {}
+    for raw in iter_raw(source):
+        if raw["id"] in ids:
+            text, weak = label_raw(labeller, raw)
+            out[raw["id"]] = to_document(raw, weak, text=text)
+    return out
+
+
+def reports_set(spec: str, rules: str) -> GoldSet:
+    """The hand-checked report paragraphs (their texts are in the file), labelled by ``rules`` as the baseline.
+
+    Unlike the 新闻联播 set it needs no corpus: every model can be scored on it, trained on reports or not."""
+    from ..datasets.gold_reports import read_reports_gold
+    from ..datasets.gov_reports import GENRE
+    from ..weak_labels import expansion_spec, make_labeller
+
+    header, items, docs = read_reports_gold(spec)
+    exp = expansion_spec(rules)
+    labeller = make_labeller(exp.base if exp else rules)
+    labelled = {}
+    for i, d in docs.items():
+        weak = labeller.label("", d.text, genre=GENRE)
+        labelled[i] = replace(d, labels=weak.labels, primary=weak.primary, label_status=weak.status,
+                              label_source=weak.source)
+    return GoldSet("hand_checked_reports", items, labelled, labeller.source, header.get("population"),
+                   ("dev", "heldout", "all"), _file_fingerprint(spec))
 
 
 def in_domain_set(pages: str | Path, rules: str, spec: str = SEEDS_GOLD,
@@ -106,11 +149,14 @@ def load_gold_sets(ev: EvaluationConfig, docs: list[Document], rules: str, confi
     sets: list[GoldSet] = []
     skipped: dict[str, str] = {}
     if ev.hand_checked:
-        found = hand_checked_set(docs, ev.hand_checked, baseline)
+        dump = resolve_path(ev.hand_checked_source, config_source) if ev.hand_checked_source else None
+        found = hand_checked_set(docs, ev.hand_checked, baseline, dump, rules)
         if found is None:
             skipped["hand_checked"] = "no hand-checked id in this corpus"
         else:
             sets.append(found)
+    if ev.hand_checked_reports:
+        sets.append(reports_set(ev.hand_checked_reports, rules))
     if ev.in_domain_pages:
         from ..weak_labels import expansion_spec
 
@@ -127,7 +173,8 @@ def load_gold_sets(ev: EvaluationConfig, docs: list[Document], rules: str, confi
 def without_gold(docs: list[Document], sets: list[GoldSet]) -> list[Document]:
     """Training/test candidates minus every hand-read item, so no model is fitted or tuned on its own judge."""
     held = {g.id for s in sets for g in s.items}
-    return [d for d in docs if d.id not in held]
+    texts = {s.docs[g.id].text for s in sets if s.name == "hand_checked_reports" for g in s.items}
+    return [d for d in docs if d.id not in held and d.text not in texts]
 
 
 def predicted_documents(ids: list[str], labels: list[list[str]], primary: list[str]) -> dict[str, Document]:
@@ -144,10 +191,17 @@ def rules_predictor(rules: str) -> Predict:
     labeller = make_labeller(rules)
 
     def predict(docs: list[Document]) -> tuple[list[list[str]], list[str]]:
-        out = [labeller.label(d.title, d.text, d.meta.get("tags")) for d in docs]
+        out = [labeller.label(d.title, d.text, d.meta.get("tags"), **_genre(labeller, d)) for d in docs]
         return ([list(w.labels) if w.status == "labelled" else [] for w in out],
                 [w.primary if w.status == "labelled" else NONE_LABEL for w in out])
     return predict
+
+
+def _genre(labeller, doc: Document) -> dict[str, str]:
+    """Report paragraphs are judged with the rules' report genre (a tag map has no genres)."""
+    from ..datasets.gov_reports import CORPUS, GENRE
+
+    return {"genre": GENRE} if doc.meta.get("corpus") == CORPUS and hasattr(labeller, "lexicon") else {}
 
 
 def model_predictor(model) -> Predict:
@@ -171,7 +225,7 @@ def score_set(gold: GoldSet, predict: Predict) -> dict[str, Any]:
     model, labels, primary = evaluate_predictions(gold, predict)
     baseline = {sub: evaluate(gold.subset(sub), gold.docs, gold.population) for sub in gold.subsets}
     return {"items": len(gold.items), "baseline": gold.baseline, "model": model, "baseline_labels": baseline,
-            "predictions": [{"id": g.id, "gold": list(g.labels), "gold_primary": g.primary, "model": list(lab),
+            "predictions": [{"id": g.id, "split": g.split, "gold": list(g.labels), "gold_primary": g.primary, "model": list(lab),
                              "model_primary": p, "baseline": list(gold.docs[g.id].labels),
                              "title": gold.docs[g.id].title}
                             for g, lab, p in zip(gold.items, labels, primary)]}
@@ -188,6 +242,24 @@ def headline(result: dict[str, Any], who: str = "model", subset: str = "all") ->
             "primary_accuracy": _round(r["primary_accuracy"]),
             **{f"{lab}_{k[0].upper()}": _round(r["per_label"][lab][k]) for lab in LABELS
                for k in ("precision", "recall")}}
+
+
+def gold_ci(result: dict[str, Any], subset: str = "all", who: str = "model", n_boot: int = 1000,
+            seed: int = 0) -> dict[str, dict[str, float]]:
+    """Percentile-bootstrap 95 % intervals of micro- and macro-F1 over the hand-read items of ``subset``.
+
+    Macro-F1 here averages all four labels (a label absent from a resample counts 0), so its point value can
+    differ slightly from :func:`headline`'s, which averages the labels that have a defined F1."""
+    from ..labels import to_indicator
+    from .bootstrap import multilabel_ci
+
+    key = "model" if who == "model" else "baseline"
+    rows = [p for p in result["predictions"] if subset == "all" or p.get("split") == subset]
+    if not rows:
+        return {}
+    ci = multilabel_ci(to_indicator([p["gold"] for p in rows]), to_indicator([p[key] for p in rows]),
+                       n_boot=n_boot, seed=seed)
+    return {k: ci[k] for k in ("micro_f1", "macro_f1")}
 
 
 def _round(x: float | None) -> float | None:

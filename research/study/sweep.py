@@ -167,7 +167,7 @@ def snapshot_corpus(config: ExperimentConfig, source: str | None, results: Path)
 
     from ..datasets import load_corpus
 
-    corpus = load_corpus(config.data, source)
+    corpus = load_corpus(config.data, source, config.seed)
     ident = {"fingerprint": corpus.fingerprint, "header": corpus.header}
     key = hashlib.sha1(json.dumps(ident, sort_keys=True, default=str).encode()).hexdigest()[:16]
     path = results / ".cache" / "corpus" / f"{key}.joblib"

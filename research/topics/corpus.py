@@ -26,7 +26,7 @@ def load_tokenized(config: ExperimentConfig, config_source: str | None = None,
     from ..datasets import load_corpus
 
     t0 = time.perf_counter()
-    corpus = load_corpus(config.data, config_source)
+    corpus = load_corpus(config.data, config_source, config.seed)
     docs = corpus.documents
     log.info("loaded %d documents from %s in %.1fs", len(docs), corpus.path, time.perf_counter() - t0)
     t0 = time.perf_counter()

@@ -43,14 +43,22 @@ class WeakLabeller:
         self._tag_exempt = TermMatcher(lexicon.foreign_tag_exempt_title_terms)
         self._title_other = TermMatcher(lexicon.other_title_terms)
         self._title_diplomacy = TermMatcher(lexicon.diplomacy_title_terms)
-        # term -> [(label, weight, cap, title multiplier, is anchor)], resolved once (the hot loop is per document)
-        self._term_info: dict[str, list[tuple[str, float, int, float, bool]]] = {}
+        # term -> [(label, weight, cap, title multiplier, is anchor)], resolved once per genre (the hot loop is per
+        # document)
+        self._term_info = self._resolve_terms({})
+        self._genre_term_info = {genre: self._resolve_terms(table) for genre, table in lexicon.genre_weights.items()}
+
+    def _resolve_terms(self, reweight: dict[str, dict[str, float]]) -> dict[str, list[tuple[str, float, int, float, bool]]]:
+        lexicon = self.lexicon
+        info: dict[str, list[tuple[str, float, int, float, bool]]] = {}
         for term, pairs in lexicon.terms.items():
             for label, weight in pairs:
+                weight = reweight.get(term, {}).get(label, weight)
                 th = lexicon.label_thresholds[label]
-                self._term_info.setdefault(term, []).append(
+                info.setdefault(term, []).append(
                     (label, weight, int(th["max_hits_per_term"]), float(th["title_multiplier"]),
                      weight >= th["anchor_weight"]))
+        return info
 
     @property
     def version(self) -> str:
@@ -89,12 +97,12 @@ class WeakLabeller:
         return f"title:{found[0][1]}" if found else None
 
     # -- scoring ------------------------------------------------------------------------------------------------
-    def score(self, title: str, body: str, tags: list[str]) -> dict[str, dict[str, Any]]:
+    def score(self, title: str, body: str, tags: list[str], genre: str | None = None) -> dict[str, dict[str, Any]]:
         """Per label: score, lexical, core, density, fired terms (with counts)."""
         lex = self.lexicon
         out: dict[str, dict[str, Any]] = {
             lab: {"lexical": 0.0, "core": 0.0, "fired": {}, "penalties": {}} for lab in LABELS}
-        info = self._term_info
+        info = self._genre_term_info.get(genre or "", self._term_info)
         for text, in_title in ((body, False), (title, True)):
             for term, n in self.matcher.counts(text).items():
                 for label, weight, cap, title_mult, anchor in info.get(term, ()):  # shields have no entry
@@ -107,7 +115,7 @@ class WeakLabeller:
                         entry["core"] += value
         length = len(title) + len(body)
         for lab, entry in out.items():
-            th = lex.label_thresholds[lab]
+            th = lex.thresholds_for(lab, genre)
             tag_score = sum(lex.tags.get(t, {}).get(lab, 0.0) for t in tags)
             entry["score"] = round(entry["lexical"] + tag_score, 3)
             entry["density"] = round(100.0 * entry["lexical"] / max(length, int(th["density_floor_chars"])), 3)
@@ -115,15 +123,18 @@ class WeakLabeller:
             entry["core"] = round(entry["core"], 3)
         return out
 
-    def passes(self, label: str, entry: dict[str, Any]) -> bool:
-        th = self.lexicon.label_thresholds[label]
+    def passes(self, label: str, entry: dict[str, Any], genre: str | None = None) -> bool:
+        th = self.lexicon.thresholds_for(label, genre)
         return (entry["score"] >= th["min_score"]
                 and entry["core"] >= th["min_core"]
                 and entry["density"] >= th["min_density"]
                 and len(entry["fired"]) >= th["min_distinct_terms"])
 
-    def label(self, title: str, text: str, tags: str | list[str] | None = None) -> WeakLabel:
-        """``text`` is the cleaned document text (it may start with the title); ``title`` is scored separately."""
+    def label(self, title: str, text: str, tags: str | list[str] | None = None, genre: str | None = None) -> WeakLabel:
+        """``text`` is the cleaned document text (it may start with the title); ``title`` is scored separately.
+
+        ``genre`` (e.g. ``report`` for government-report paragraphs) selects the rules' genre thresholds; None =
+        the default (news items)."""
         lex = self.lexicon
         tag_list = split_tags(tags)
         body = text[len(title):].lstrip("\n") if title and text.startswith(title) else text
@@ -133,8 +144,13 @@ class WeakLabeller:
             return WeakLabel((), NONE_LABEL, "other", 0.0, self.source, {}, {"rule": "foreign", "why": foreign})
         if self._title_other.find(title):
             return WeakLabel((), NONE_LABEL, "other", 0.0, self.source, {}, {"rule": "other_title"})
+        lead_terms, lead_chars = lex.genre_other_leads.get(genre or "", ((), 0))
+        lead = body[:lead_chars]
+        for term in lead_terms:
+            if term in lead:
+                return WeakLabel((), NONE_LABEL, "other", 0.0, self.source, {}, {"rule": "other_lead", "why": term})
 
-        detail = self.score(title, body, tag_list)
+        detail = self.score(title, body, tag_list, genre)
         scores = {lab: detail[lab]["score"] for lab in LABELS}
         top_score = max(scores.values())
         explanation: dict[str, Any] = {
@@ -149,14 +165,15 @@ class WeakLabeller:
             explanation.update(rule="diplomacy", why=diplomacy)
             return WeakLabel((), NONE_LABEL, "other", round(top_score, 3), self.source, scores, explanation)
 
-        passing = [lab for lab in LABELS if self.passes(lab, detail[lab])]
+        passing = [lab for lab in LABELS if self.passes(lab, detail[lab], genre)]
+        general = lex.general_thresholds(genre)
         if not passing:
-            status = "other" if top_score < lex.thresholds["other_max_score"] else "unlabelled"
+            status = "other" if top_score < general["other_max_score"] else "unlabelled"
             primary = NONE_LABEL if status == "other" else None
             return WeakLabel((), primary, status, round(top_score, 3), self.source, scores, explanation)
         # primary = highest score (ties broken by LABELS order); secondaries must be comparably strong
         primary = max(passing, key=lambda lab: (scores[lab], -LABELS.index(lab)))
         top = scores[primary]
-        ratio = lex.thresholds["secondary_ratio"]
+        ratio = general["secondary_ratio"]
         labels = tuple(lab for lab in passing if lab == primary or scores[lab] >= ratio * top)
         return WeakLabel(labels, primary, "labelled", top, self.source, scores, explanation)

@@ -44,7 +44,7 @@ class TagMapLabeller:
         self.sha256 = sha256
         self.source = f"tags:{self.version}"
 
-    def label(self, title: str, text: str, tags: str | list[str] | None = None) -> WeakLabel:
+    def label(self, title: str, text: str, tags: str | list[str] | None = None, genre: str | None = None) -> WeakLabel:
         tag_list = split_tags(tags)
         hit = {self.tags[t] for t in tag_list if t in self.tags}
         if not hit:
