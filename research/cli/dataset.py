@@ -54,6 +54,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
     q = sub.add_parser("card", help="generate the dataset card (markdown)")
     common(q)
+    q.add_argument("--reports-source", default=REPORTS_SOURCE,
+                   help=f"report corpus for the report section's counts (default {REPORTS_SOURCE})")
+    q.add_argument("--reports-rules", default="builtin:v2", help="rules of the report section (default builtin:v2)")
     q.add_argument("-o", "--out", default=DEFAULT_CARD)
 
     q = sub.add_parser("draw-gold", help="draw the stratified hand-check sample and export its texts for reading")
@@ -125,7 +128,8 @@ def main(args: argparse.Namespace) -> int:
     if action == "card":
         from ..datasets.card import write_card
 
-        write_card(_source(args.source), args.out, rules=args.rules)
+        write_card(_source(args.source), args.out, rules=args.rules, reports_source=_source(args.reports_source),
+                   reports_rules=args.reports_rules)
         print(f"wrote {args.out}")
         return 0
     if action == "draw-gold":

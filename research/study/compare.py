@@ -97,9 +97,15 @@ def _data_version(folder: Path) -> str:
     return hashlib.sha1(json.dumps(ident).encode()).hexdigest()[:8]
 
 
+MIXED_UNUSED = {"data.path", "data.unit", "data.sample", "data.levels", "data.regions", "data.years"}
+"""Data keys a ``corpus: mixed`` run does not read (each of its ``parts`` has its own)."""
+
+
 def _fmt(v: Any) -> str:
     if isinstance(v, float):
         return f"{v:.3f}"
+    if isinstance(v, list) and v and all(isinstance(x, dict) and "corpus" in x for x in v):  # data.parts
+        return " + ".join(f"{x['corpus']}" + (f" ×{x['sample']}" if x.get("sample") else "") for x in v)
     if isinstance(v, list):
         return "-".join(str(x) for x in v)
     return "" if v is None else str(v)
@@ -122,7 +128,8 @@ def build_rows(runs: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[s
             row["features"] = feature_set(run["config"])
         for k in show:
             off = (k.startswith("features.lda.") and not f.get("features.lda.enabled")) or \
-                  (k.startswith("features.tfidf.") and not f.get("features.tfidf.enabled"))
+                  (k.startswith("features.tfidf.") and not f.get("features.tfidf.enabled")) or \
+                  (k in MIXED_UNUSED and f.get("data.corpus") == "mixed")  # a mixed corpus reads its parts
             row[_short(k)] = "" if off else _fmt(f.get(k))  # a setting of a disabled branch is not a difference
         if "accuracy" in m:  # benchmark run
             row.update(accuracy=m["accuracy"], macro_f1=m["macro_f1"])
