@@ -11,13 +11,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import ConfigError
+from .safe_yaml import YamlSizeError, safe_load
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=False)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=False, allow_inf_nan=False)
 
 
 class DataConfig(_Strict):
@@ -280,6 +281,14 @@ class ExperimentConfig(_Strict):
     output: OutputConfig = Field(default_factory=OutputConfig)
     agendas: AgendasConfig = Field(default_factory=AgendasConfig)
 
+    @field_validator("experiment")
+    @classmethod
+    def _plain_folder_name(cls, name: str) -> str:
+        # the name becomes results/<experiment>/: '.', '..' or a leading dot would put runs outside it or hide them
+        if name.startswith("."):
+            raise ValueError("must not start with a dot ('.' and '..' would put the run outside its folder)")
+        return name
+
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
 
@@ -308,14 +317,20 @@ def validate_config(raw: dict[str, Any], source: str = "<dict>", override_keys: 
 
 
 def _read_with_extends(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
+    if path.is_dir():
+        raise ConfigError(f"{path}: is a folder, not a config file (give a .yaml file)")
     if not path.is_file():
         raise ConfigError(f"config file not found: {path}")
     if path.resolve() in seen:
         raise ConfigError(f"{path}: `extends` loops back to itself")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = safe_load(path.read_text(encoding="utf-8")) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
+    except YamlSizeError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read ({exc.strerror or exc})") from None
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: top level must be a mapping of keys, got {type(raw).__name__}")
     parent = raw.get("extends")
@@ -346,9 +361,11 @@ def _parse_override(item: str) -> tuple[str, Any]:
     if not key or any(not part for part in key.split(".")):
         raise ConfigError(f"--set {item!r}: empty key")
     try:
-        value = yaml.safe_load(text) if text.strip() else ""
+        value = safe_load(text) if text.strip() else ""
     except yaml.YAMLError:
         value = text
+    except YamlSizeError as exc:
+        raise ConfigError(f"--set {key}: {exc}") from None
     return key, value
 
 
@@ -369,7 +386,8 @@ def _one_line(exc: ValidationError, source: str, override_keys: set[str]) -> str
     problems = []
     for err in exc.errors():
         loc = ".".join(str(p) for p in err["loc"])
-        where = f"{source} (--set)" if loc in override_keys else source
+        from_set = any(loc == k or k.startswith(loc + ".") or loc.startswith(k + ".") for k in override_keys)
+        where = f"{source} (--set)" if from_set else source
         if err["type"] == "extra_forbidden":
             problems.append(f"{where}: {loc}: unknown key")
         elif err["type"] == "missing":

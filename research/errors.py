@@ -20,3 +20,7 @@ class DataError(ResearchError):
 
 class ModelFileError(ResearchError):
     """A model file that cannot be loaded safely."""
+
+
+class OutputError(ResearchError):
+    """An output that cannot be written: a folder in its place, a missing folder, no space or no permission."""

@@ -16,6 +16,7 @@ import numpy as np
 
 from .artifacts import RunFolder, environment
 from .config import ExperimentConfig, load_config
+from .csv_safe import safe_cell
 from .datasets import Corpus, Document, load_corpus
 from .datasets.loading import source_of
 from .evaluate import multilabel_metrics, plot_confusions, plot_label_scores
@@ -216,8 +217,8 @@ def _write_predictions(path: Path, docs: list[Document], labels: list[list[str]]
                          *(["explanation"] if explanation is not None else []),
                          *(["source"] if sources is not None else [])])
         for i, (doc, lab, prim, row) in enumerate(zip(docs, labels, primary, scores)):
-            writer.writerow([doc.id, doc.date or "", "|".join(doc.labels), doc.primary or "", "|".join(lab), prim,
-                             *[f"{s:.6f}" for s in row], doc.title,
+            writer.writerow([safe_cell(doc.id), doc.date or "", "|".join(doc.labels), doc.primary or "",
+                             "|".join(lab), prim, *[f"{s:.6f}" for s in row], safe_cell(doc.title),
                              *([f"{p:.6f}" for p in calibrated[i]] if calibrated is not None else []),
                              *([explanation[i]] if explanation is not None else []),
                              *([sources[i]] if sources is not None else [])])

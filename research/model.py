@@ -373,13 +373,14 @@ class PageTagging:
 
 
 def load_model(path_or_alias: str | Path, results_dir: str | Path | None = None, batch_size: int = DEFAULT_BATCH,
-               n_jobs: int = 1, check_version: bool = True, backend: str | None = None) -> TaggingModel:
+               n_jobs: int = 1, check_version: bool = True, backend: str | None = None,
+               trust_unverified: bool = False) -> TaggingModel:
     """Load a model for prediction.
 
     ``path_or_alias``: a ``model.skops`` file, a run folder, or ``best:<experiment>`` (highest macro-F1) /
     ``latest:<experiment>`` resolved through ``<results_dir>/runs.jsonl`` (default ``results/``).
-    Raises :class:`~research.errors.ModelFileError` for a file that fails its checksum or asks for an
-    untrusted type; warns (UserWarning) when the file was written by another research or scikit-learn version.
+    Raises :class:`~research.errors.ModelFileError` for a file that fails its checksum, has no checksum sidecar
+    (unless ``trust_unverified``: then it warns) or asks for an untrusted type; warns (UserWarning) when the file was written by another research or scikit-learn version.
 
     ``backend`` swaps the segmenter the model was trained with for another one (e.g. ``"rjieba"``, several times
     faster); tokens -- and so, rarely, predictions -- may then differ from the trained segmenter's. None keeps
@@ -391,7 +392,7 @@ def load_model(path_or_alias: str | Path, results_dir: str | Path | None = None,
         # it from here so the caller sees it at their own call site
         warnings.simplefilter("always")
         with warnings.catch_warnings(record=True) as caught:
-            pipeline, meta = load_pipeline(path, check_version=check_version)
+            pipeline, meta = load_pipeline(path, check_version=check_version, trust_unverified=trust_unverified)
     for w in caught:
         warnings.warn(str(w.message), w.category, stacklevel=2)
     _fill_missing_params(pipeline, path)
@@ -459,6 +460,9 @@ _WORKER: TaggingModel | None = None  # the model inside a prediction worker proc
 
 def _init_worker(model: TaggingModel) -> None:
     global _WORKER
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: no traceback per worker
     model.pipeline.set_params(tokens__n_jobs=1)  # (in the worker's copy) no pool inside a pool
     _WORKER = model
 

@@ -2,16 +2,23 @@
 
 skops refuses any type that is not on a trusted list; ours is explicit: scikit-learn and numpy types that skops
 trusts by default, plus the package's own estimators and the one function they reference. A sidecar
-``<model>.sha256`` lets ``load_pipeline`` also refuse a file that was modified after it was written.
+``<model>.sha256`` lets ``load_pipeline`` also refuse a file that was modified after it was written, and a file
+without its sidecar is refused too (its integrity cannot be checked: a model with zeroed coefficients would tag
+every text with every label, silently) unless the caller says ``trust_unverified=True`` (``research predict
+--trust-unverified``), which loads it with a warning.
 """
 from __future__ import annotations
 
 import hashlib
+import logging
 import warnings
 from pathlib import Path
 from typing import Any
 
+from .atomic import AtomicFile, write_text
 from .errors import ModelFileError
+
+log = logging.getLogger(__name__)
 
 TRUSTED_TYPES = [
     "research.tokenize.JiebaTokenizer",
@@ -27,19 +34,22 @@ def save_pipeline(pipeline, path: str | Path, meta: dict[str, Any]) -> Path:
     import skops.io as sio
 
     path = Path(path)
-    tmp = path.with_name(path.name + ".partial")
-    sio.dump({"pipeline": pipeline, "meta": meta}, tmp, compression=8)
-    untrusted = set(sio.get_untrusted_types(file=tmp)) - set(TRUSTED_TYPES)
-    if untrusted:  # would be unloadable: fail now, at save time, not in a colleague's notebook
-        tmp.unlink()
-        raise ModelFileError(f"model contains types outside the trusted list: {sorted(untrusted)}")
-    tmp.replace(path)
-    path.with_name(path.name + ".sha256").write_text(_sha256(path) + "\n", encoding="utf-8")
+    out = AtomicFile(path, "wb")
+    with out as fh:
+        sio.dump({"pipeline": pipeline, "meta": meta}, fh, compression=8)
+        fh.flush()
+        tmp = out.tmp
+        untrusted = set(sio.get_untrusted_types(file=tmp)) - set(TRUSTED_TYPES)
+        if untrusted:  # would be unloadable: fail now, at save time, not in a colleague's notebook
+            raise ModelFileError(f"model contains types outside the trusted list: {sorted(untrusted)}")
+        digest = _sha256(tmp)
+    write_text(path.with_name(path.name + ".sha256"), digest + "\n")
     return path
 
 
-def load_pipeline(path: str | Path, check_version: bool = True):
-    """(pipeline, meta) from a skops file, refusing untrusted types and files that fail their checksum."""
+def load_pipeline(path: str | Path, check_version: bool = True, trust_unverified: bool = False):
+    """(pipeline, meta) from a skops file, refusing untrusted types, files that fail their checksum and (unless
+    ``trust_unverified``) files without a checksum sidecar."""
     import skops.io as sio
 
     from . import __version__
@@ -48,7 +58,8 @@ def load_pipeline(path: str | Path, check_version: bool = True):
     if not path.is_file():
         raise ModelFileError(f"model file not found: {path}")
     sidecar = path.with_name(path.name + ".sha256")
-    if sidecar.is_file() and sidecar.read_text(encoding="utf-8").strip() != _sha256(path):
+    verified = sidecar.is_file()
+    if verified and _read_sidecar(sidecar) != _sha256(path):
         raise ModelFileError(f"{path}: checksum does not match {sidecar.name}; the file was modified, refusing it")
     try:
         untrusted = sio.get_untrusted_types(file=path)
@@ -64,6 +75,12 @@ def load_pipeline(path: str | Path, check_version: bool = True):
     if not isinstance(bundle, dict) or "pipeline" not in bundle:
         raise ModelFileError(f"{path}: not a model file written by research.save_pipeline")
     meta = bundle.get("meta") or {}
+    if not verified:  # checked last: a file that is no model at all is named as such first
+        if not trust_unverified:
+            raise ModelFileError(f"{path}: no {sidecar.name} beside it, so its integrity cannot be checked; refusing "
+                                 "it (pass --trust-unverified, or trust_unverified=True, to load it anyway)")
+        log.warning("%s: no %s beside it; loading it UNVERIFIED, as asked", path, sidecar.name)
+        warnings.warn(f"{path}: unverified model (no {sidecar.name})", UserWarning, stacklevel=2)
     saved_version = meta.get("research_version")
     if check_version and saved_version and saved_version != __version__:
         warnings.warn(f"{path} was saved by research {saved_version}; this is {__version__}. "
@@ -79,4 +96,13 @@ def save_model(pipeline, path: str | Path, meta: dict[str, Any] | None = None) -
 
 
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    from .fingerprint import file_sha256
+
+    return file_sha256(path)
+
+
+def _read_sidecar(sidecar: Path) -> str:
+    try:
+        return sidecar.read_text(encoding="utf-8", errors="replace").strip()
+    except OSError as exc:
+        raise ModelFileError(f"{sidecar}: cannot read ({exc.strerror or exc})") from None

@@ -2,7 +2,7 @@
 
 Each line is written by :meth:`research.artifacts.RunFolder.finish` once a run folder is complete. A line whose
 folder has since been deleted is ignored (results/ is a scratch area people clean by hand), and so is a line that
-is not valid JSON (a half-written line from a machine that crashed mid-append).
+is not valid JSON or not UTF-8 (a half-written line from a machine that crashed mid-append).
 
     >>> from research.runs_index import parse_alias
     >>> parse_alias("best:sample")
@@ -62,16 +62,20 @@ def read_runs(results_dir: str | Path | None = None, experiment: str | None = No
     if not index.is_file():
         return []
     out: list[RunEntry] = []
-    with open(index, encoding="utf-8") as fh:
+    try:
+        fh = open(index, "rb")  # bytes: one undecodable line must not hide the others
+    except OSError as exc:
+        raise ResearchError(f"{index}: cannot read ({exc.strerror or exc})") from None
+    with fh:
         for n, raw in enumerate(fh, start=1):
             raw = raw.strip()
             if not raw:
                 continue
             try:
-                row = json.loads(raw)
+                row = json.loads(raw.decode("utf-8"))
                 entry = _entry(row, n, results)
-            except (ValueError, KeyError, TypeError) as exc:
-                log.warning("%s line %d: skipped (%s)", index, n, exc)
+            except (ValueError, KeyError, TypeError, AttributeError) as exc:  # UnicodeDecodeError is a ValueError
+                log.warning("%s line %d: skipped (%s)", index, n, str(exc)[:200])
                 continue
             if experiment is not None and entry.experiment != experiment:
                 continue

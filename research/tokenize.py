@@ -241,6 +241,9 @@ class JiebaTokenizer(TransformerMixin, BaseEstimator):
                     break
                 offset += len(block)
                 yield from self._transform_block(block, cache, runner)
+        except BaseException:
+            runner.terminate()  # an error or Ctrl-C: do not wait for blocks nobody will read
+            raise
         finally:
             runner.close()
 
@@ -326,11 +329,17 @@ class _Runner:
         if self.pool is None:
             backend, words, key = self.settings[:3]
             _segmenter(backend, words, key)  # load once in the parent; forked workers inherit it
-            self.pool = get_context("fork").Pool(n_jobs)
+            self.pool = get_context("fork").Pool(n_jobs, initializer=_ignore_sigint)
         for chunk, toks in zip(chunks, self.pool.imap(_cut_chunk, ((c, self.settings) for c in chunks))):
             out.extend(toks)
             bar.update(len(chunk))
         return out
+
+    def terminate(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
 
     def close(self) -> None:
         if self.pool is not None:
@@ -340,6 +349,13 @@ class _Runner:
         if self.bar is not None:
             self.bar.close()
             self.bar = None
+
+
+def _ignore_sigint() -> None:
+    """In a tokenizer worker: Ctrl-C is the parent's to handle (it stops the pool), not a traceback per worker."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _cut_chunk(args: tuple) -> list[list[str]]:

@@ -1,13 +1,15 @@
 """The ``research`` command. Each subcommand lives in its own module with ``add_parser`` and ``main``.
 
-A :class:`~research.errors.ResearchError` becomes one line on stderr and exit code 2; anything else is a bug
-and keeps its traceback.
+A :class:`~research.errors.ResearchError`, or an ``OSError`` from the system (disk full, permission denied),
+becomes one line on stderr and exit code 2; Ctrl-C one line and exit code 130; anything else is a bug and keeps
+its traceback.
 """
 from __future__ import annotations
 
 import argparse
 import importlib
 import logging
+import os
 import sys
 
 from ..errors import ResearchError
@@ -43,6 +45,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt as exc:
+        print(_one_line("research: interrupted", exc), file=sys.stderr)
+        return 130
+
+
+def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -56,11 +66,23 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.handler(args) or 0)
     except ResearchError as exc:
-        print(f"research: error: {exc}", file=sys.stderr)
+        print(_one_line(f"research: error: {exc}", exc), file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("research: interrupted", file=sys.stderr)
-        return 130
+    except BrokenPipeError:  # `research runs | head`: the reader left; stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except OSError as exc:  # the system said no (disk full, permission denied): not a bug in the package
+        logging.getLogger(__name__).debug("%s", exc, exc_info=True)
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(_one_line(f"research: error: {where}{exc.strerror or exc}", exc), file=sys.stderr)
+        return 2
+
+
+def _one_line(message: str, exc: BaseException) -> str:
+    """``message`` plus the notes added on the way up (e.g. where a run's partial folder stays), on one line."""
+    notes = [str(n) for n in getattr(exc, "__notes__", ())]
+    return " ".join(f"{message}{'; ' + '; '.join(notes) if notes else ''}".split("\n"))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -3,7 +3,9 @@
 Splits raw page dumps into articles (and long features into sections), and government work reports (``.md``) into
 paragraphs (or sections), prints a per-file summary and writes the records. Bad files are skipped with a one-line
 warning each and counted; so is a file the ``--unit`` does not fit (``paragraph`` for a page). The exit code is 1
-only if no input could be used, 2 if ``--unit`` fits none of the inputs.
+only if no input could be used (an existing output is then left as it was), 2 if ``--unit`` fits none of the
+inputs or the output cannot be written. The output replaces an existing file only once complete; CSV text cells
+that a spreadsheet would run as a formula get a leading '.
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..atomic import check_target
 from ..errors import DataError
 from ..ingest import (INPUT_SUFFIXES, INPUT_UNITS, REPORT_UNITS, UNITS, ReportUnit, SegmentRun, expand_paths,
                       segment_inputs, unit_fits, write_jsonl, write_unit_records)
@@ -83,11 +86,13 @@ def _check_unit(args: argparse.Namespace) -> None:
 def main(args: argparse.Namespace) -> int:
     if args.output not in (None, "-") and Path(args.output).suffix.lower() not in (".jsonl", ".csv"):
         raise DataError(f"{args.output}: output must end with .jsonl or .csv (or be '-' for stdout)")
+    if args.output not in (None, "-"):
+        check_target(args.output, make_parents=True)  # a folder in the way fails now, not after segmenting
     _check_unit(args)
     run = segment_inputs(args.paths, unit=args.unit)
     to_stdout = args.output == "-"
     summary_stream = sys.stderr if to_stdout else sys.stdout
-    if run.files or run.reports:
+    if run.records:
         if to_stdout:
             write_jsonl(run.records, sys.stdout)
         elif args.output:
@@ -97,6 +102,8 @@ def main(args: argparse.Namespace) -> int:
             else:
                 what = f"records ({_counts(run)})"
             print(f"wrote {n} {what} to {args.output}", file=summary_stream)
+    elif args.output and not to_stdout:
+        print(f"no records: {args.output} was not written (an existing file is unchanged)", file=summary_stream)
     print(format_summary(run), file=summary_stream)
     return 0 if run.files or run.reports else 1
 

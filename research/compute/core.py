@@ -113,7 +113,7 @@ def transform(estimator, X, compute=None, n_jobs: int | None = None):
     global _FORK_STATE
     _FORK_STATE = (estimator, X)  # inherited by the forked workers: nothing large is pickled on the way in
     try:
-        with get_context("fork").Pool(len(slices)) as pool:
+        with get_context("fork").Pool(len(slices), initializer=_ignore_sigint) as pool:
             parts = pool.map(_transform_slice, slices)
     finally:
         _FORK_STATE = None
@@ -121,6 +121,13 @@ def transform(estimator, X, compute=None, n_jobs: int | None = None):
 
 
 _FORK_STATE: tuple[Any, Any] | None = None
+
+
+def _ignore_sigint() -> None:
+    """In a forked worker: Ctrl-C is the parent's to handle (the pool is terminated), not a traceback per worker."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _transform_slice(s: slice):

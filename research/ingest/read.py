@@ -8,11 +8,16 @@ rarely among the 3,755 common characters of GB2312 level 1, which real Chinese t
 
 The returned text has the BOM removed and ``\\r\\n``/``\\r`` turned into ``\\n``; all segment offsets refer to
 this text.
+
+A page is at most :data:`MAX_PAGE_BYTES` bytes and :data:`MAX_PAGE_LINES` lines; a bigger file is refused with a
+:class:`DataError` before it is read whole (a printed page is some 10-50 KB and a few hundred lines: a 200 MB
+"page" is not one, and segmenting and tagging it took 6 GB of memory).
 """
 from __future__ import annotations
 
 import codecs
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +25,10 @@ from ..errors import DataError
 from .normalize import is_han
 
 ENCODINGS = ("utf-8", "gbk", "gb18030")
+MAX_PAGE_BYTES = 8 << 20
+"""Largest page file read (8 MiB), and largest document line of ``research predict --text``."""
+MAX_PAGE_LINES = 50_000
+"""Most lines a page may have."""
 MIN_COMMON_HAN = 0.5
 """A GBK/GB18030 decode is accepted only if at least this share of its Chinese characters is common."""
 _MAGIC = {b"%PDF": "PDF", b"PK\x03\x04": "ZIP/Office", b"\x89PNG": "PNG", b"\xff\xd8\xff": "JPEG",
@@ -37,7 +46,8 @@ class Decoded:
     """Of the raw bytes: pins exactly which page a record came from."""
 
 
-def _binary_kind(data: bytes) -> str | None:
+def binary_kind(data: bytes) -> str | None:
+    """What kind of binary file ``data`` (its first bytes) looks like, or None for text."""
     for magic, kind in _MAGIC.items():
         if data.startswith(magic):
             return kind
@@ -64,6 +74,9 @@ def _common_share(text: str) -> float:
 
 def decode_bytes(data: bytes, name: str = "<bytes>") -> Decoded:
     """Decode one page; raises :class:`DataError` with ``name`` in the message if it is not usable text."""
+    if len(data) > MAX_PAGE_BYTES:
+        raise DataError(f"{name}: {_size(len(data))}, larger than a page can be ({_size(MAX_PAGE_BYTES)}); "
+                        "split it into pages")
     if not data.strip():
         raise DataError(f"{name}: empty file")
     for bom, kind in _BOMS:
@@ -76,7 +89,7 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> Decoded:
         except UnicodeDecodeError as exc:
             raise DataError(f"{name}: has a UTF-8 BOM but invalid UTF-8 at byte {exc.start + 3}") from None
     else:
-        kind = _binary_kind(data)
+        kind = binary_kind(data)
         if kind:
             raise DataError(f"{name}: binary file ({kind}), not a text page")
         for candidate in ENCODINGS:
@@ -92,6 +105,10 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> Decoded:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise DataError(f"{name}: empty file (whitespace only)")
+    lines = text.count("\n") + 1
+    if lines > MAX_PAGE_LINES:
+        raise DataError(f"{name}: {lines:,} lines, more than a page can have ({MAX_PAGE_LINES:,}); split it into "
+                        "pages")
     return Decoded(text, encoding, hashlib.sha256(data).hexdigest())
 
 
@@ -99,14 +116,23 @@ def read_page(path: str | Path) -> Decoded:
     """Read and decode one page file (see :func:`decode_bytes`)."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as fh:  # at most one byte past the limit: a huge file or a device is never read whole
+            size = os.fstat(fh.fileno()).st_size
+            data = fh.read(MAX_PAGE_BYTES + 1) if size <= MAX_PAGE_BYTES else b""
     except FileNotFoundError:
         raise DataError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise DataError(f"{path}: is a directory, expected a .txt file") from None
     except OSError as exc:
         raise DataError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if size > MAX_PAGE_BYTES or len(data) > MAX_PAGE_BYTES:
+        raise DataError(f"{path}: {_size(max(size, len(data)))}{'+' if size <= MAX_PAGE_BYTES else ''}, larger "
+                        f"than a page can be ({_size(MAX_PAGE_BYTES)}); split it into pages")
     return decode_bytes(data, str(path))
+
+
+def _size(n: int) -> str:
+    return f"{n / (1 << 20):.1f} MiB" if n >= 1 << 20 else f"{n:,} bytes"
 
 
 def read_text(path: str | Path) -> str:

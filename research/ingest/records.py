@@ -14,7 +14,8 @@ never bylines, datelines or captions. Article records also carry ``sections``: `
 "section_title", "start", "end"}, ...]``. Page records have ``article`` and ``section`` null.
 
 CSV has the same columns (no ``sections``) with ``captions`` joined by `` | ``, written with a BOM so that
-Excel shows the Chinese correctly.
+Excel shows the Chinese correctly; a text cell that a spreadsheet would run as a formula (``=``, ``+``, ``-``,
+``@``, tab, CR first) gets a leading ``'`` (:mod:`research.csv_safe`).
 """
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..atomic import AtomicFile
+from ..csv_safe import safe_row
 from ..errors import DataError
 from .layout import Part
 from .normalize import join_pieces, normalize
@@ -181,7 +184,7 @@ def write_csv(records: Iterable[Segment], stream: io.TextIOBase) -> int:
     for rec in records:
         row = rec.to_json()
         row["captions"] = " | ".join(rec.captions)
-        writer.writerow(row)
+        writer.writerow(safe_row(row))
         n += 1
     return n
 
@@ -192,11 +195,9 @@ def write_records(records: Iterable[Segment], path: str | Path) -> int:
     suffix = path.suffix.lower()
     if suffix not in (".jsonl", ".csv"):
         raise DataError(f"{path}: output must end with .jsonl or .csv")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8-sig" if suffix == ".csv" else "utf-8", newline="") as fh:
+    with AtomicFile(path, "w", encoding="utf-8-sig" if suffix == ".csv" else "utf-8", newline="",
+                    make_parents=True) as fh:
         n = write_csv(records, fh) if suffix == ".csv" else write_jsonl(records, fh)
-    tmp.replace(path)
     return n
 
 

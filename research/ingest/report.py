@@ -239,11 +239,13 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, int]:
     """``(YAML front matter, body, offset of the body)`` of a Markdown file; ({}, text, 0) when it has none."""
     import yaml
 
+    from ..safe_yaml import safe_load
+
     m = _FRONT_MATTER.match(text)
     if not m:
         return {}, text, 0
     try:
-        meta = yaml.safe_load(m.group(1)) or {}
+        meta = safe_load(m.group(1)) or {}  # aliases that expand beyond reason are refused (a ValueError)
     except (yaml.YAMLError, ValueError):  # ValueError: a date-like value that is no date (2023-13-45)
         return {}, text, 0
     return (meta if isinstance(meta, dict) else {}), text[m.end():], m.end()

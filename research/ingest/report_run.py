@@ -25,6 +25,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ..atomic import AtomicFile
+from ..csv_safe import safe_row
 from ..errors import DataError
 from .read import read_page
 from .records import CSV_COLUMNS, Segment, write_jsonl, write_records
@@ -181,7 +183,7 @@ def write_unit_csv(records: Iterable[Segment | ReportUnit], stream: io.TextIOBas
     writer = csv.DictWriter(stream, fieldnames=csv_columns(records), extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for rec in records:
-        writer.writerow(_csv_row(rec))
+        writer.writerow(safe_row(_csv_row(rec)))
     return len(records)
 
 
@@ -198,11 +200,9 @@ def write_unit_records(records: Iterable[Segment | ReportUnit], path: str | Path
     suffix = path.suffix.lower()
     if suffix not in (".jsonl", ".csv"):
         raise DataError(f"{path}: output must end with .jsonl or .csv")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8-sig" if suffix == ".csv" else "utf-8", newline="") as fh:
+    with AtomicFile(path, "w", encoding="utf-8-sig" if suffix == ".csv" else "utf-8", newline="",
+                    make_parents=True) as fh:
         n = write_unit_csv(records, fh) if suffix == ".csv" else write_jsonl(records, fh)
-    tmp.replace(path)
     return n
 
 

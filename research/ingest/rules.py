@@ -21,6 +21,9 @@ MAX_TITLE_CHARS = 40
 """Headlines, headings, captions and bylines are at most this long; longer lines are body text."""
 MAX_BARE_HEADING_CHARS = 14
 """A heading with no other signal (no number, no internal space) must be this short and punctuation-free."""
+MAX_HEADLINE_LINES = 8
+"""A headline (kicker, title, subtitles) is at most this many lines; further title-like lines are body text, so a
+page of a million short lines does not become one 20-million-character headline."""
 IMAGE_GAP = 2
 """This many blank lines in a row mark where a picture stood; the next title-like line is its caption."""
 

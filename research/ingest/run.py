@@ -5,8 +5,10 @@ see :mod:`.report_run`) side by side, as ``research segment`` does.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,19 +98,56 @@ class SegmentRun:
 def expand_paths(paths: Iterable[str | Path], skipped: list[tuple[str, str]] | None = None,
                  suffixes: tuple[str, ...] = PAGE_SUFFIXES) -> list[Path]:
     """Files as given, folders as their files with one of ``suffixes`` (default ``*.txt``; recursively, sorted,
-    hidden files and ``README.md`` left out)."""
+    hidden files and ``README.md`` left out; symlinked folders are not followed).
+
+    What cannot be used is named in ``skipped`` rather than passed over in silence: a folder with no such file,
+    a subfolder that cannot be read, a ``*.txt`` symlink that loops or points nowhere.
+    """
     out: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(p for suffix in suffixes for p in path.rglob(f"*{suffix}")
-                           if p.is_file() and not p.name.startswith(".") and p.name.lower() != "readme.md")
-            if not found and skipped is not None:
-                skipped.append((str(path), f"folder has no {' or '.join(suffixes)} files"))
+            problems: list[tuple[str, str]] = []
+            found = _walk(path, suffixes, problems)
+            if skipped is not None:
+                skipped.extend(problems)
+                if not found:
+                    skipped.append((str(path), f"{path}: folder has no {' or '.join(suffixes)} files"))
             out.extend(found)
         else:
             out.append(path)
     return out
+
+
+def _walk(folder: Path, suffixes: tuple[str, ...], problems: list[tuple[str, str]]) -> list[Path]:
+    found: list[Path] = []
+    stack = [folder]
+    while stack:
+        current = stack.pop()
+        try:
+            with os.scandir(current) as it:
+                entries = list(it)
+        except OSError as exc:
+            problems.append((str(current), f"{current}: cannot read the folder ({exc.strerror or exc})"))
+            continue
+        for entry in entries:
+            name, wanted = entry.name, False
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(Path(entry.path))
+                    continue
+                wanted = name.endswith(suffixes) and not name.startswith(".") and name.lower() != "readme.md"
+                if entry.is_symlink():
+                    os.stat(entry.path)  # a loop or a link to nothing raises here
+                if wanted and entry.is_file():
+                    found.append(Path(entry.path))
+            except OSError as exc:
+                if exc.errno == errno.ELOOP:  # a loop is named whatever its name: it is never what was meant
+                    problems.append((entry.path, f"{entry.path}: symlink loop"))
+                elif wanted:
+                    why = "broken symlink" if exc.errno == errno.ENOENT else exc.strerror or str(exc)
+                    problems.append((entry.path, f"{entry.path}: {why}"))
+    return sorted(found)
 
 
 def segment_paths(paths: Iterable[str | Path] | str | Path, unit: str = "article") -> SegmentRun:

@@ -51,6 +51,7 @@ class ArticleParts:
     open: bool = False
     """The last body paragraph does not end a sentence: the next text line continues it."""
     has_headline: bool = False
+    headline_lines: int = 0
     has_dateline: bool = False
 
     def add(self, role: str, start: int, end: int, paragraph: int = -1) -> None:
@@ -127,9 +128,12 @@ class PageSegmenter:
                 art.add("caption", line.start, line.end)
             elif art.has_headline and rules.is_numbered_heading(self.norm[i]):
                 self.heading(art, i)
+            elif art.headline_lines >= rules.MAX_HEADLINE_LINES:
+                self.body(art, i)
             else:
                 art.add("headline", line.start, line.end)
                 art.has_headline = True
+                art.headline_lines += 1
         elif after == DATELINE:
             return self.headlines(i, end)
         elif line.gap >= rules.IMAGE_GAP:
@@ -152,8 +156,12 @@ class PageSegmenter:
 
     def headlines(self, i: int, end: int) -> int:
         art = self.new_article()
-        for line in self.lines[i:end]:
-            art.add("headline", line.start, line.end)
+        for k in range(i, end):
+            if art.headline_lines < rules.MAX_HEADLINE_LINES:
+                art.add("headline", self.lines[k].start, self.lines[k].end)
+                art.headline_lines += 1
+            else:  # more lines than a headline has: text
+                self.body(art, k)
         art.has_headline = True
         return end
 

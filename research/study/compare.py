@@ -23,7 +23,9 @@ from typing import Any
 
 import yaml
 
-from ..errors import ResearchError
+from ..atomic import AtomicFile, write_text
+from ..csv_safe import safe_cell
+from ..errors import OutputError, ResearchError
 from ..labels import LABELS
 
 IGNORED_KEYS = {"description", "output.dir"}
@@ -257,7 +259,10 @@ def compare_runs(exp_dir: str | Path, manifest: Path | None = None, out_dir: str
     sort_key = "macro_f1"
     rows_sorted = sorted(rows, key=lambda r: -(r.get(sort_key) or 0))
     out = Path(out_dir) if out_dir else exp_dir / "_compare"
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{out}: cannot create the output folder ({exc.strerror or exc})") from None
     table = markdown_table(rows_sorted)
     ablation = ablation_table(rows)
     text = f"{len(rows)} runs of {exp_dir.name}; keys that differ: {', '.join(varying) or '(none)'}"
@@ -270,15 +275,15 @@ def compare_runs(exp_dir: str | Path, manifest: Path | None = None, out_dir: str
         paired = paired_ablation(runs, rows)
         if paired:
             text += "\n\n" + paired
-    (out / "comparison.md").write_text(text + "\n", encoding="utf-8")
+    write_text(out / "comparison.md", text + "\n")
     cols = list(dict.fromkeys(k for r in rows for k in r))
-    with open(out / "comparison.csv", "w", encoding="utf-8", newline="") as fh:
+    with AtomicFile(out / "comparison.csv", "w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=cols, lineterminator="\n")
         w.writeheader()
         for r in rows_sorted:
-            w.writerow({c: r.get(c, "") for c in cols})
-    (out / "comparison.json").write_text(json.dumps({"varying": varying, "rows": rows_sorted}, ensure_ascii=False,
-                                                    indent=1, default=str) + "\n", encoding="utf-8")
+            w.writerow({c: safe_cell(r.get(c, "")) for c in cols})
+    write_text(out / "comparison.json", json.dumps({"varying": varying, "rows": rows_sorted}, ensure_ascii=False,
+                                                   indent=1, default=str) + "\n")
     if figures:
         (out / "figures").mkdir(exist_ok=True)
         plot_f1_by_variant(rows, runs, out / "figures" / "f1_by_variant.png", exp_dir.name)

@@ -12,11 +12,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 from pathlib import Path
 
 import joblib
 import numpy as np
+
+from ..atomic import AtomicFile
 
 log = logging.getLogger(__name__)
 
@@ -44,10 +45,8 @@ class FeatureStore:
         return hashlib.sha1((lda_params_key(lda) + "\x00" + tokens_sha1(tokens)).encode()).hexdigest()[:20]
 
     def _dump(self, obj, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.partial")
-        joblib.dump(obj, tmp)
-        os.replace(tmp, path)
+        with AtomicFile(path, "wb", make_parents=True) as fh:
+            joblib.dump(obj, fh)
 
     def fit_transform(self, lda, tokens: list[list[str]]):
         """(fitted LdaTopics, topic proportions of ``tokens``), from the store when this exact fit was done before."""

@@ -161,7 +161,6 @@ def _corpus(snapshot: str):
 def snapshot_corpus(config: ExperimentConfig, source: str | None, results: Path) -> tuple[Path, dict[str, Any]]:
     """Load the corpus once and write it to ``results/.cache/corpus/<hash>.joblib`` (atomically)."""
     import hashlib
-    import os
 
     import joblib
 
@@ -172,10 +171,10 @@ def snapshot_corpus(config: ExperimentConfig, source: str | None, results: Path)
     key = hashlib.sha1(json.dumps(ident, sort_keys=True, default=str).encode()).hexdigest()[:16]
     path = results / ".cache" / "corpus" / f"{key}.joblib"
     if not path.is_file():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.partial")
-        joblib.dump(corpus, tmp)
-        os.replace(tmp, path)
+        from ..atomic import AtomicFile
+
+        with AtomicFile(path, "wb", make_parents=True) as fh:
+            joblib.dump(corpus, fh)
     _corpus.cache_clear()
     return path, ident
 

@@ -1,0 +1,31 @@
+"""Text cells that a spreadsheet shows as text, never runs as a formula.
+
+Why: a headline or body that starts with ``=``, ``+``, ``-``, ``@`` (or a tab or carriage return) is read by
+Excel and LibreOffice as a formula when the CSV is opened -- ``=HYPERLINK(...)`` or a DDE call hidden in a scraped
+page. Like spreadsheet-safe exporters (OWASP "CSV injection"), such a cell gets a ``'`` in front; a reader that
+wants the exact text strips one leading ``'`` from cells that start with ``'`` followed by one of these characters.
+Numbers we format ourselves (scores, offsets) are not text and pass unchanged.
+
+    >>> safe_cell("=1+1"), safe_cell("-据报道"), safe_cell("郑州"), safe_cell(-0.5)
+    ("'=1+1", "'-据报道", '郑州', -0.5)
+"""
+from __future__ import annotations
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """``value`` with a ``'`` in front if it is a str a spreadsheet would evaluate; anything else unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def safe_row(row):
+    """:func:`safe_cell` over a list of cells or the values of a dict row."""
+    if isinstance(row, dict):
+        return {k: safe_cell(v) for k, v in row.items()}
+    return [safe_cell(v) for v in row]
+
+
+__all__ = ["FORMULA_STARTS", "safe_cell", "safe_row"]
