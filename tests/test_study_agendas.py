@@ -340,3 +340,12 @@ def test_every_city_of_the_corpus_has_a_province():
 
     cities = {r["region"] for r in iter_reports(path) if r["level"] in ("major_city", "prefecture_city")}
     assert cities == set(CITIES)
+
+
+def test_paragraphs_labelled_again_get_the_report_thresholds():
+    """One clause about 中欧班列 carries a report paragraph (not a news item): relabelling must use the report genre."""
+    text = "开放水平进一步提升。对沿线国家和地区出口增长12%，中欧（厦门）国际班列实现常态化运营，新增对外投资增长61.6%。"
+    doc = Document(id="major_city/厦门市/2019:p3", text=text,
+                   meta={"corpus": "gov_reports", "region": "厦门市", "level": "major_city", "year": 2019})
+    Y, _, _ = rule_labels([doc], "builtin:v2", header={})
+    assert Y[0, LABELS.index("logistics")] == 1

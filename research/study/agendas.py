@@ -40,6 +40,7 @@ import numpy as np
 
 from ..config import ExperimentConfig, resolve_path
 from ..errors import ConfigError, DataError
+from ..datasets.gov_reports import GENRE
 from ..labels import LABELS
 from .agendas_tables import (ALL, Paragraphs, change_rows, group_rows, load_city_provinces, make_paragraphs,
                              report_rows, reports_of, topic_columns)
@@ -100,7 +101,7 @@ def rule_labels(docs: list, rules: str, header: dict[str, Any] | None = None):
     reuse = bool(header) and header.get("rules_sha256") == labeller.sha256
     if not reuse:
         log.info("labelling %d paragraphs with %s", len(docs), rules)
-        weak = [labeller.label("", d.text) for d in docs]
+        weak = [labeller.label("", d.text, genre=GENRE) for d in docs]  # report thresholds, as the corpus had
         labels, status = [w.labels for w in weak], [w.status for w in weak]
     else:
         labels, status = [d.labels for d in docs], [d.label_status for d in docs]
