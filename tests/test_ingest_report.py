@@ -438,3 +438,24 @@ def test_cli_every_report_failing_exits_1(mixed, capsys):
     stdout = capsys.readouterr().out
     assert "0 article records; skipped 2 file(s)" in stdout
     assert "bad_binary.md: binary file (PDF), not a text page" in stdout
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("unit", ["paragraph", "section"])
+def test_cli_segment_matches_the_gold_fixture(name, unit, tmp_path, capsys):
+    """`research segment REPORT.md --unit paragraph|section` gives exactly the hand-checked fixture."""
+    gold = gold_of(name)
+    out = tmp_path / "records.jsonl"
+    assert main(["segment", str(REPORTS / gold["file"]), "--unit", unit, "-o", str(out)]) == 0
+    capsys.readouterr()
+    records = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    if unit == "paragraph":
+        got = [{"index": r["index"], "section": r["section"], "subsection": r["subsection"], "kind": r["kind"],
+                "starts": r["text"][:20], "ends": r["text"][-10:], "length": len(r["text"])} for r in records]
+        assert got == gold["paragraphs"]
+    else:
+        got = [{"index": r["index"], "section": r["section"], "subsection": r["subsection"],
+                "paragraphs": list(r["paragraphs"]), "length": len(r["text"])} for r in records]
+        assert got == gold["sections"]
+    assert all(r["id"] == f"{gold['report']}:{unit[0]}{r['index']}" and r["region"] == gold["region"]
+               and r["level"] == gold["level"] and r["year"] == gold["year"] for r in records)
