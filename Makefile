@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check -q
 CONFIG ?= configs/default.yaml
 
-.PHONY: run test test-fast bench bench-topics bench-agreement notebooks install install-dev clean
+.PHONY: run test test-fast bench bench-topics bench-agreement bench-memory notebooks install install-dev clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ bench-topics: $(VENV)/.installed-dev
 ## make bench-agreement: token agreement of the rjieba backend with jieba -> results/bench/
 bench-agreement: $(VENV)/.installed-dev
 	$(PY) -m research.bench.agreement
+
+## make bench-memory: peak RSS of predict/segment on a 200 MB page and other hostile sizes -> results/bench/
+bench-memory: $(VENV)/.installed-dev
+	$(PY) -m research.bench.memory
 
 ## make notebooks: open Jupyter Lab on notebooks/
 notebooks: $(VENV)/.installed-dev

@@ -11,6 +11,8 @@ Numbers we format ourselves (scores, offsets) are not text and pass unchanged.
 """
 from __future__ import annotations
 
+import csv
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -28,4 +30,18 @@ def safe_row(row):
     return [safe_cell(v) for v in row]
 
 
-__all__ = ["FORMULA_STARTS", "safe_cell", "safe_row"]
+class SafeWriter:
+    """``csv.writer`` (LF line ends) over :func:`safe_row`, whose rows stay rows: Python's csv module does not quote
+    a bare CR when lines end in LF, so a row holding one (an id from a user's JSON) is written fully quoted."""
+
+    def __init__(self, fh):
+        self._minimal = csv.writer(fh, lineterminator="\n")
+        self._quoted = csv.writer(fh, lineterminator="\n", quoting=csv.QUOTE_ALL)
+
+    def writerow(self, row) -> None:
+        row = safe_row(row)
+        cr = any(isinstance(cell, str) and "\r" in cell for cell in row)
+        (self._quoted if cr else self._minimal).writerow(row)
+
+
+__all__ = ["FORMULA_STARTS", "SafeWriter", "safe_cell", "safe_row"]

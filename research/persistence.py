@@ -10,15 +10,12 @@ every text with every label, silently) unless the caller says ``trust_unverified
 from __future__ import annotations
 
 import hashlib
-import logging
 import warnings
 from pathlib import Path
 from typing import Any
 
 from .atomic import AtomicFile, write_text
 from .errors import ModelFileError
-
-log = logging.getLogger(__name__)
 
 TRUSTED_TYPES = [
     "research.tokenize.JiebaTokenizer",
@@ -79,8 +76,8 @@ def load_pipeline(path: str | Path, check_version: bool = True, trust_unverified
         if not trust_unverified:
             raise ModelFileError(f"{path}: no {sidecar.name} beside it, so its integrity cannot be checked; refusing "
                                  "it (pass --trust-unverified, or trust_unverified=True, to load it anyway)")
-        log.warning("%s: no %s beside it; loading it UNVERIFIED, as asked", path, sidecar.name)
-        warnings.warn(f"{path}: unverified model (no {sidecar.name})", UserWarning, stacklevel=2)
+        warnings.warn(f"{path}: unverified model (no {sidecar.name}): its integrity is not checked, as asked",
+                      UserWarning, stacklevel=2)
     saved_version = meta.get("research_version")
     if check_version and saved_version and saved_version != __version__:
         warnings.warn(f"{path} was saved by research {saved_version}; this is {__version__}. "

@@ -11,6 +11,7 @@ import importlib
 import logging
 import os
 import sys
+import warnings
 
 from ..errors import ResearchError
 
@@ -63,6 +64,16 @@ def _main(argv: list[str] | None) -> int:
     )
     for noisy in ("gensim", "jieba", "matplotlib", "PIL"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    with warnings.catch_warnings():
+        warnings.showwarning = _log_warning  # a warning is one log line, not a file:line plus source excerpt
+        return _run(args)
+
+
+def _log_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    logging.getLogger("research").warning("%s", message)
+
+
+def _run(args) -> int:
     try:
         return int(args.handler(args) or 0)
     except ResearchError as exc:

@@ -14,7 +14,6 @@ on its own: a bad line (not UTF-8, not a JSON object, too long) is reported and 
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import sys
@@ -24,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..atomic import AtomicFile
-from ..csv_safe import safe_cell
+from ..csv_safe import SafeWriter, safe_cell
 from ..errors import OutputError, ResearchError
 
 UNITS = ("article", "section", "page")
@@ -113,7 +112,8 @@ def _main(args) -> int:
     finally:
         writer.close()
     out = sys.stderr if writer.to_stdout else sys.stdout
-    print(summary.table(args.unit if not args.text else "document", writer.name), file=out)
+    written = writer.name if summary.n else "nothing written"
+    print(summary.table(args.unit if not args.text else "document", written), file=out)
     if not summary.n:
         kept = "" if writer.to_stdout else f"; {writer.name} was not written (an existing file is unchanged)"
         print(f"research: nothing tagged{kept}", file=sys.stderr)
@@ -188,7 +188,7 @@ class _Writer:
         else:
             if self._csv is None:
                 self._labels = list(rec["scores"])
-                self._csv = csv.writer(self.fh, lineterminator="\n")
+                self._csv = SafeWriter(self.fh)
                 self._csv.writerow([*CSV_FIELDS, *[f"score_{n}" for n in self._labels], "top_terms"])
             self._csv.writerow([_cell(rec.get(k)) for k in CSV_FIELDS]
                                + [f"{rec['scores'][n]:.6f}" for n in self._labels]
@@ -325,16 +325,16 @@ def _json_document(line: str) -> tuple[str | None, str, str] | str:
     except ValueError:
         return "not valid JSON"
     if not isinstance(obj, dict):
-        return f"not a JSON object (a {type(obj).__name__})"
+        return f"not a JSON object ({type(obj).__name__})"
     fields = {}
     for key in ("text", "content", "title"):
         value = obj.get(key)
         if value is not None and not isinstance(value, str):
-            return f"{key} is not a string (a {type(value).__name__})"
+            return f"{key} is not a string ({type(value).__name__})"
         fields[key] = value or ""
     id_ = obj.get("id")
     if id_ is not None and (isinstance(id_, bool) or not isinstance(id_, (str, int, float))):
-        return f"id is not a string or a number (a {type(id_).__name__})"
+        return f"id is not a string or a number ({type(id_).__name__})"
     for key, value in (*fields.items(), ("id", str(id_ or ""))):
         try:
             value.encode("utf-8")

@@ -67,7 +67,7 @@ def join_pieces(pieces: list[str]) -> str:
     for piece in pieces:
         if not piece:
             continue
-        if out and _WORD_END.search(out) and _WORD_START.match(piece):
+        if out and _WORD_END.search(out, len(out) - 2 if len(out) > 1 else 0) and _WORD_START.match(piece):
             out += " "
         out += piece
     return out

@@ -105,7 +105,7 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> Decoded:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise DataError(f"{name}: empty file (whitespace only)")
-    lines = text.count("\n") + 1
+    lines = text.count("\n") + (not text.endswith("\n"))
     if lines > MAX_PAGE_LINES:
         raise DataError(f"{name}: {lines:,} lines, more than a page can have ({MAX_PAGE_LINES:,}); split it into "
                         "pages")

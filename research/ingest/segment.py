@@ -73,6 +73,8 @@ class PageSegmenter:
                 self.norm.append(norm)
         self.kinds = [line_kind(s) for s in self.norm]
         self.articles: list[ArticleParts] = []
+        self._stops: list[int] | None = None
+        """``_stops[j]``: the first line at or after ``j`` that does not continue a run of title-like lines."""
 
     @property
     def current(self) -> ArticleParts | None:
@@ -148,11 +150,14 @@ class PageSegmenter:
 
     def run_end(self, i: int) -> int:
         """End (exclusive) of the run of title-like lines starting at ``i`` that no image gap interrupts."""
-        j = i + 1
-        while (j < len(self.lines) and self.kinds[j] == TITLE and self.lines[j].gap < rules.IMAGE_GAP
-               and not rules.is_numbered_heading(self.norm[j])):  # a numbered line is never part of a headline
-            j += 1
-        return j
+        if self._stops is None:  # computed once, right to left: a page of 20,000 title-like lines stays linear
+            n = len(self.lines)
+            self._stops = [n] * (n + 1)
+            for j in range(n - 1, -1, -1):
+                continues = (self.kinds[j] == TITLE and self.lines[j].gap < rules.IMAGE_GAP
+                             and not rules.is_numbered_heading(self.norm[j]))  # a numbered line never is headline
+                self._stops[j] = self._stops[j + 1] if continues else j
+        return self._stops[i + 1] if i + 1 <= len(self.lines) else i + 1
 
     def headlines(self, i: int, end: int) -> int:
         art = self.new_article()
