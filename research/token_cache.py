@@ -3,13 +3,17 @@
 Keys are sha1(tokenizer fingerprint + text), where the fingerprint covers the tokenizer settings, backend and
 version, and the full user dictionary and stopword lists; one SQLite file (WAL mode) holds them all. Only the
 process that calls ``transform`` touches it (pool workers only tokenize); several such processes, e.g. Dask workers
-on one machine, may share a folder: SQLite serialises their writes.
+on one machine, may share a folder: SQLite serialises their writes. A cache that cannot be read or written (disk
+full, read-only folder, a damaged file) is a warning, never a failed run: the tokens are then simply computed.
 """
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 _SEP = "\x1f"  # unit separator: never part of a token (control characters are stripped before cutting)
 _BATCH = 900   # stays under SQLite's default limit on bound parameters
@@ -33,6 +37,19 @@ class TokenCache:
         return con
 
     def get_many(self, keys: list[str]) -> dict[str, list[str]]:
+        try:
+            return self._get_many(keys)
+        except (sqlite3.Error, OSError) as exc:
+            log.warning("token cache %s not read (%s); segmenting instead", self.path, exc)
+            return {}
+
+    def put_many(self, items: Iterable[tuple[str, list[str]]]) -> None:
+        try:
+            self._put_many(items)
+        except (sqlite3.Error, OSError) as exc:
+            log.warning("token cache %s not written (%s)", self.path, exc)
+
+    def _get_many(self, keys: list[str]) -> dict[str, list[str]]:
         found: dict[str, list[str]] = {}
         con = self._connect()
         try:
@@ -46,7 +63,7 @@ class TokenCache:
             con.close()
         return found
 
-    def put_many(self, items: Iterable[tuple[str, list[str]]]) -> None:
+    def _put_many(self, items: Iterable[tuple[str, list[str]]]) -> None:
         con = self._connect()
         try:
             with con:

@@ -566,6 +566,18 @@ def test_9_disk_full_during_run(tmp_path, capsys, full_disk):
     assert "Traceback" in (partial / "run.log").read_text(encoding="utf-8")  # the whole story is in run.log
 
 
+def test_9_token_cache_that_cannot_be_written_is_a_warning(tmp_path, caplog):
+    """The token cache lives in results/.cache: a full disk or a broken cache file must not stop a run."""
+    from research.token_cache import TokenCache
+
+    (tmp_path / "cache" / "tokens.sqlite").mkdir(parents=True)  # unopenable, as a full or read-only disk is
+    cache = TokenCache(tmp_path / "cache")
+    cache.put_many([("k", ["中欧", "班列"])])
+    assert cache.get_many(["k"]) == {}
+    assert [r.levelname for r in caplog.records] == ["WARNING", "WARNING"]
+    assert "not written" in caplog.records[0].getMessage()
+
+
 def test_9_real_file_size_limit_in_a_child_process(pages, tmp_path):
     """The kernel, not a mock: RLIMIT_FSIZE makes writes fail (EFBIG) past 20 kB."""
     for i in range(30):
