@@ -4,21 +4,24 @@ Why: a headline or body that starts with ``=``, ``+``, ``-``, ``@`` (or a tab or
 Excel and LibreOffice as a formula when the CSV is opened -- ``=HYPERLINK(...)`` or a DDE call hidden in a scraped
 page. Like spreadsheet-safe exporters (OWASP "CSV injection"), such a cell gets a ``'`` in front; a reader that
 wants the exact text strips one leading ``'`` from cells that start with ``'`` followed by one of these characters.
-Numbers we format ourselves (scores, offsets) are not text and pass unchanged.
+A plain number (``-0.25``, ``+3``, ``1e-5``; a score column of margins) is data, not a formula, and passes unchanged,
+as in defusedcsv.
 
-    >>> safe_cell("=1+1"), safe_cell("-据报道"), safe_cell("郑州"), safe_cell(-0.5)
-    ("'=1+1", "'-据报道", '郑州', -0.5)
+    >>> safe_cell("=1+1"), safe_cell("-据报道"), safe_cell("-2+3"), safe_cell("-0.25"), safe_cell("郑州"), safe_cell(-1)
+    ("'=1+1", "'-据报道", "'-2+3", '-0.25', '郑州', -1)
 """
 from __future__ import annotations
 
 import csv
+import re
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 def safe_cell(value):
     """``value`` with a ``'`` in front if it is a str a spreadsheet would evaluate; anything else unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(value):
         return "'" + value
     return value
 

@@ -257,6 +257,7 @@ def test_3_predict_csv_cells_are_never_formulas(run_dir, pages, tmp_path, capsys
     assert [r["headline"][:5] for r in rows] == ["'@SUM", "'=1+1"]  # the headline column
     for row in rows:
         assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in row.values()), row
+        assert all(isinstance(float(row[f"score_{n}"]), float) for n in ("logistics", "livelihood"))  # numbers stay
     jsonl = tmp_path / "k.jsonl"  # JSON lines keep the text exactly as it was
     assert cli(capsys, "predict", run_dir, pages, "-o", jsonl)[0] == 0
     records = [json.loads(line) for line in jsonl.read_text(encoding="utf-8").splitlines()]
@@ -271,7 +272,7 @@ def test_3_predict_text_mode_id_column_is_escaped(run_dir, tmp_path, capsys):
     rc, _, err = cli(capsys, "predict", run_dir, docs, "--text", "-o", out)
     assert rc == 0 and "Traceback" not in err
     ids = [r["id"] for r in _rows(out)]
-    assert ids == ["'=cmd|' /C calc'!A0", "'+1", "'-1", "'@x", "'\tx", "'\rx", "ok"]
+    assert ids == ["'=cmd|' /C calc'!A0", "+1", "-1", "'@x", "'\tx", "'\rx", "ok"]  # a number is no formula
 
 
 def test_3_segment_csv_cells_are_never_formulas(pages, tmp_path, capsys):
@@ -289,7 +290,9 @@ def test_3_segment_csv_cells_are_never_formulas(pages, tmp_path, capsys):
 def test_3_safe_cell_leaves_numbers_and_plain_text():
     from research.csv_safe import safe_cell
 
-    assert [safe_cell(v) for v in ("=1", "郑州", "", -0.5, 3, None)] == ["'=1", "郑州", "", -0.5, 3, None]
+    cells = ("=1", "郑州", "", -0.5, 3, None, "-0.125000", "+2", "1e-5", "-2+3", "-1-1", "-inf", "+ 1")
+    assert [safe_cell(v) for v in cells] == ["'=1", "郑州", "", -0.5, 3, None, "-0.125000", "+2", "1e-5", "'-2+3",
+                                             "'-1-1", "'-inf", "'+ 1"]
 
 
 # ---------------------------------------------------------------------------------------------- 4. YAML bombs
