@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..atomic import AtomicFile
 from ..errors import DataError
 from ..labels import LABELS, NONE_LABEL
 
@@ -141,16 +142,17 @@ def write_jsonl(path: str | Path, records: Iterable[dict[str, Any]], header: dic
     """Write records deterministically (key order as given, no ASCII escaping, gzip'd when the name ends in .gz,
     with gzip mtime 0 so rebuilds are byte-identical), through a temporary file renamed at the end; returns count."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".partial")
     n = 0
-    with open(tmp, "wb") as raw:
+    with AtomicFile(path, "wb", make_parents=True) as raw:  # unique temporary name, renamed when complete
         binary = gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="", compresslevel=9) if path.suffix == ".gz" else raw
-        with io.TextIOWrapper(binary, encoding="utf-8", newline="\n") as fh:
-            if header is not None:
-                fh.write(json.dumps({HEADER_KEY: header}, ensure_ascii=False, sort_keys=True) + "\n")
-            for obj in records:
-                fh.write(json.dumps(obj, ensure_ascii=False) + "\n")
-                n += 1
-    tmp.replace(path)
+        fh = io.TextIOWrapper(binary, encoding="utf-8", newline="\n")
+        if header is not None:
+            fh.write(json.dumps({HEADER_KEY: header}, ensure_ascii=False, sort_keys=True) + "\n")
+        for obj in records:
+            fh.write(json.dumps(obj, ensure_ascii=False) + "\n")
+            n += 1
+        fh.flush()
+        fh.detach()  # leave ``raw`` open: AtomicFile fsyncs and renames it
+        if binary is not raw:
+            binary.close()  # writes the gzip trailer; does not close ``raw``
     return n

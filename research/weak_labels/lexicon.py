@@ -15,6 +15,7 @@ import yaml
 
 from ..errors import DataError
 from ..labels import LABELS
+from ..safe_yaml import YamlSizeError, safe_load
 
 BUILTIN_PREFIX = "builtin:"
 
@@ -309,7 +310,9 @@ def read_rules(rules: str | Path) -> tuple[Any, str]:
     path = resolve_rules_path(rules)
     raw = path.read_bytes()
     try:
-        data = yaml.safe_load(raw.decode("utf-8"))
+        data = safe_load(raw.decode("utf-8"))  # aliases that would expand past a sane size are refused
+    except YamlSizeError as exc:
+        raise DataError(f"{path}: {exc}") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise DataError(f"{path}: not valid UTF-8 YAML ({exc})") from None
     return data, hashlib.sha256(raw).hexdigest()
