@@ -88,3 +88,12 @@ def test_the_dataset_card_reports_precision_per_label_and_the_bar():
     assert "| logistics | heldout | 22 |" in text and "0.80 (16/20)" in text  # v2 precision on the held-out half
     assert "met for party_building, investment, livelihood; **not met for logistics**" in text
     assert "Corpus counts: not computed" in text
+
+
+def test_a_rules_file_with_an_alias_bomb_is_refused_in_one_line(tmp_path):
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [{', '.join(['*' + p] * 10)}]\n" for p, c in zip("abcdefg", "bcdefgh"))
+    path = tmp_path / "rules_bomb.yaml"
+    path.write_text(bomb, encoding="utf-8")
+    with pytest.raises(DataError, match="rules_bomb.yaml: .*alias"):
+        read_rules(str(path))
