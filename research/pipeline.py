@@ -55,6 +55,6 @@ def _seed_words(config: ExperimentConfig) -> dict[str, list[str]] | None:
     t = config.topics
     if not t.seed_lexicon:
         return None
-    from .topics.seeding import lexicon_seed_words
+    from .weak_labels.seed_words import lexicon_seed_words
 
     return lexicon_seed_words(t.seed_lexicon, max_words=t.seed_max_words)

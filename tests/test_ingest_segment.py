@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from research.errors import DataError
-from research.ingest import (FIELDS, as_unit, documents_from_pages, load_pages_corpus, read_text, segment,
+from research.datasets.pages import documents_from_pages, load_pages_corpus
+from research.ingest import (FIELDS, as_unit, read_text, segment,
                              segment_file, segment_from_json, segment_paths, spans, write_records)
 from research.ingest import rules
 from research.ingest.normalize import normalize

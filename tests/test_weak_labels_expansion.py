@@ -9,7 +9,8 @@ from research.datasets.records import Document
 from research.datasets.toy import toy_documents
 from research.errors import DataError
 from research.weak_labels import expansion_spec, make_labeller
-from research.weak_labels.expansion import ExpansionSpec, expand
+from research.datasets.expansion import expand
+from research.weak_labels import ExpansionSpec
 
 SPEC = {"kind": "model_expansion", "version": "toy_x", "base": "builtin:v1", "exclude": [],
         "thresholds": {"party_building": None, "investment": None, "logistics": None, "livelihood": 0.3},

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from ..config import validate_config
-from ..topics.corpus import REPO_ROOT, SHARED_XWLB, load_tokenized
+from ..study.topic_corpus import REPO_ROOT, SHARED_XWLB, load_tokenized
 from ..topics.coherence import coherence_per_topic, mean_finite
 from ..topics.inference import infer_gamma
 from ..topics.vocabulary import build_vocabulary, doc_term_matrix

@@ -81,7 +81,7 @@ def _prior(item: str):
 
 def _sweep(args) -> int:
     from ..config import load_config
-    from ..topics.corpus import load_tokenized
+    from ..study.topic_corpus import load_tokenized
     from ..topics.sweep import markdown_table, plot_sweep, recommend, run_sweep
 
     config = load_config(args.config, args.overrides)
@@ -133,9 +133,9 @@ def _lda_params(config) -> dict:
 
 def _seeded(args) -> int:
     from ..config import load_config
-    from ..topics.corpus import load_tokenized
+    from ..study.topic_corpus import load_tokenized
     from ..topics.seeded_eval import compare_seeding, markdown
-    from ..topics.seeding import lexicon_seed_words
+    from ..weak_labels.seed_words import lexicon_seed_words
 
     config = load_config(args.config, args.overrides)
     k = args.k or config.features.lda.n_topics

@@ -17,7 +17,7 @@ from ..weak_labels import load_lexicon, make_labeller
 from .gold import evaluate
 from .gold_reports import read_reports_gold
 from .gov_reports import GENRE
-from .loading import resolve_data_path
+from .builtin import resolve_data_path
 
 REPORTS_GOLD = "builtin:hand_checked_reports_v1"
 SUBSETS = ("dev", "heldout", "all")

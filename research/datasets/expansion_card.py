@@ -10,7 +10,7 @@ from typing import Any
 
 from ..labels import LABELS
 from ..weak_labels import expansion_spec
-from ..weak_labels.expansion import apply_thresholds, pool_scores
+from .expansion import apply_thresholds, pool_scores
 from .gold import GOLD_PATH, evaluate, read_gold
 from .records import Document
 
@@ -50,7 +50,7 @@ def expansion_lines(base_docs: list[Document], rules: str = EXPANSION_RULES) -> 
 
     n_labelled = sum(d.label_status == "labelled" for d in adopted)
     L = ["## Model expansion (`builtin:v1_model`)", "",
-         f"A second pass (`research/weak_labels/expansion.py`): TF-IDF + logistic regression trained on the "
+         f"A second pass (`research/datasets/expansion.py`): TF-IDF + logistic regression trained on the "
          f"`{spec.base}` labels ({trained['trained_on']:,} labelled and confidently-none items; the "
          f"{trained['excluded']} hand-checked items left out) reads the {trained['read']:,} items the rules left "
          "unlabelled and adds a label where its probability reaches a threshold.", "",

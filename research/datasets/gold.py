@@ -73,7 +73,7 @@ class GoldItem:
 def read_gold(path: str | Path = GOLD_PATH) -> tuple[dict[str, Any], list[GoldItem]]:
     """A hand-labelled file (a path, or ``builtin:NAME`` for one shipped in research/datasets/data/)."""
     if str(path).startswith("builtin:"):
-        from .loading import builtin_data_path
+        from .builtin import builtin_data_path
 
         path = builtin_data_path(str(path)[len("builtin:"):])
     path = Path(path)

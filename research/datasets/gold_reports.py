@@ -115,7 +115,7 @@ def read_reports_gold(spec: str | Path) -> tuple[dict[str, Any], list, dict[str,
     from ..errors import DataError
     from .gold import read_gold
     from .gov_reports import CORPUS
-    from .loading import resolve_data_path
+    from .builtin import resolve_data_path
     from .records import Document, iter_json_lines
 
     header, items = read_gold(spec)

@@ -10,10 +10,8 @@ from typing import Any
 from ..config import DataConfig, resolve_path
 from ..errors import DataError
 from ..fingerprint import file_sha256
+from .builtin import BUILTIN_PREFIX, builtin_data_path, resolve_data_path
 from .records import Document, read_documents
-
-BUILTIN_PREFIX = "builtin:"
-
 
 @dataclass
 class Corpus:
@@ -25,27 +23,6 @@ class Corpus:
 
     def trainable(self) -> list[Document]:
         return [d for d in self.documents if d.trainable]
-
-
-def builtin_data_path(name: str) -> Path:
-    """Path of a data file shipped inside the package (research/datasets/data/)."""
-    candidates = [f"{name}.jsonl.gz", f"{name}.jsonl", name]
-    base = resources.files("research.datasets") / "data"
-    for candidate in candidates:
-        item = base / candidate
-        if item.is_file():
-            return Path(str(item))
-    known = sorted(p.name for p in base.iterdir() if p.name.endswith((".jsonl", ".jsonl.gz")))
-    raise DataError(f"no built-in dataset {name!r}; shipped: {known}")
-
-
-def resolve_data_path(value: str, config_source: str | None = None) -> Path:
-    if value.startswith(BUILTIN_PREFIX):
-        return builtin_data_path(value[len(BUILTIN_PREFIX):])
-    path = resolve_path(value, config_source)
-    if not path.exists():
-        raise DataError(f"data file not found: {path}")
-    return path
 
 
 def load_corpus(data: DataConfig, config_source: str | None = None, seed: int = 0) -> Corpus:
@@ -68,7 +45,7 @@ def load_corpus(data: DataConfig, config_source: str | None = None, seed: int = 
         header, docs = load_gov_reports_labelled(path, rules=data.rules, unit=unit, levels=data.levels,
                                                  regions=data.regions, years=data.years, min_chars=data.min_chars)
     elif data.corpus == "pages":
-        from ..ingest import load_pages_corpus  # segmented into data.unit records, then weak-labelled
+        from .pages import load_pages_corpus  # segmented into data.unit records, then weak-labelled
 
         header, docs = load_pages_corpus(path, unit=data.unit, rules=data.rules)
     else:

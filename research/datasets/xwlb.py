@@ -112,10 +112,10 @@ def load_xwlb_labelled(path: str | Path, rules: str = "builtin:v1") -> tuple[dic
     """All items of the raw dump, weak-labelled with ``rules``, in id order; header records the rule hashes.
 
     Model-expansion rules (``builtin:v1_model``) label with their base rules first, then let a classifier trained
-    on those labels read the items the rules left unlabelled (research/weak_labels/expansion.py)."""
+    on those labels read the items the rules left unlabelled (research/datasets/expansion.py)."""
     spec = expansion_spec(rules)
     if spec is not None:
-        from ..weak_labels.expansion import expand
+        from .expansion import expand
 
         base_header, docs = load_xwlb_labelled(path, spec.base)
         docs, info = expand(docs, spec)

@@ -26,11 +26,10 @@ from .report_run import (ReportFile, ReportSummary, is_report_path, read_report,
                          write_unit_records)
 from .run import (INPUT_SUFFIXES, INPUT_UNITS, FileSummary, SegmentRun, expand_paths, segment, segment_file,
                   segment_inputs, segment_paths, spans, unit_fits)
-from .corpus import documents_from_pages, load_pages_corpus
 
 __all__ = ["FIELDS", "INPUT_SUFFIXES", "INPUT_UNITS", "REPORT_UNITS", "UNITS", "Decoded", "FileSummary",
            "ReportFile", "ReportSummary", "ReportUnit", "Segment", "SegmentRun", "as_unit", "decode_bytes",
-           "documents_from_pages", "expand_paths", "is_report_path", "load_pages_corpus", "read_page",
+           "expand_paths", "is_report_path", "read_page",
            "read_report", "read_text", "report_file", "report_file_spans", "report_spans", "report_units",
            "segment", "segment_file", "segment_from_json", "segment_inputs", "segment_paths", "spans",
            "split_front_matter", "unit_fits", "write_csv", "write_jsonl", "write_records", "write_unit_records"]

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import rules
+from .rules import (IMAGE_GAP, MAX_HEADLINE_LINES, MAX_TITLE_CHARS, ends_sentence,
+                    is_byline, is_caption_marked, is_numbered_heading, is_title_like, looks_like_heading)
+from .rules import dateline as match_dateline
 from .layout import Line, Part, content_lines
 from .normalize import normalize
 
@@ -29,13 +31,13 @@ HEAD, BODY, CLOSED = "head", "body", "closed"
 
 def line_kind(s: str) -> str:
     """What a normalised line looks like on its own, before its position is taken into account."""
-    if rules.dateline(s):
+    if match_dateline(s):
         return DATELINE
-    if rules.is_byline(s):
+    if is_byline(s):
         return BYLINE
-    if len(s) <= 3 * rules.MAX_TITLE_CHARS and rules.is_caption_marked(s):
+    if len(s) <= 3 * MAX_TITLE_CHARS and is_caption_marked(s):
         return CAPTION
-    if rules.is_title_like(s):
+    if is_title_like(s):
         return TITLE
     return TEXT
 
@@ -126,11 +128,11 @@ class PageSegmenter:
                 return self.headlines(i, end)
             art.add("caption", line.start, line.end)
         elif art.state == HEAD:
-            if art.has_headline and line.gap >= rules.IMAGE_GAP:
+            if art.has_headline and line.gap >= IMAGE_GAP:
                 art.add("caption", line.start, line.end)
-            elif art.has_headline and rules.is_numbered_heading(self.norm[i]):
+            elif art.has_headline and is_numbered_heading(self.norm[i]):
                 self.heading(art, i)
-            elif art.headline_lines >= rules.MAX_HEADLINE_LINES:
+            elif art.headline_lines >= MAX_HEADLINE_LINES:
                 self.body(art, i)
             else:
                 art.add("headline", line.start, line.end)
@@ -138,11 +140,11 @@ class PageSegmenter:
                 art.headline_lines += 1
         elif after == DATELINE:
             return self.headlines(i, end)
-        elif line.gap >= rules.IMAGE_GAP:
+        elif line.gap >= IMAGE_GAP:
             art.add("caption", line.start, line.end)
         elif end - i >= 2 and after == TEXT and not art.open:
             return self.headlines(i, end)
-        elif after not in (None, BYLINE) and rules.looks_like_heading(self.norm[i], art.open):
+        elif after not in (None, BYLINE) and looks_like_heading(self.norm[i], art.open):
             self.heading(art, i)  # a heading has text under it; a last short line is a signature, kept as body
         else:
             self.body(art, i)
@@ -154,15 +156,15 @@ class PageSegmenter:
             n = len(self.lines)
             self._stops = [n] * (n + 1)
             for j in range(n - 1, -1, -1):
-                continues = (self.kinds[j] == TITLE and self.lines[j].gap < rules.IMAGE_GAP
-                             and not rules.is_numbered_heading(self.norm[j]))  # a numbered line never is headline
+                continues = (self.kinds[j] == TITLE and self.lines[j].gap < IMAGE_GAP
+                             and not is_numbered_heading(self.norm[j]))  # a numbered line never is headline
                 self._stops[j] = self._stops[j + 1] if continues else j
         return self._stops[i + 1] if i + 1 <= len(self.lines) else i + 1
 
     def headlines(self, i: int, end: int) -> int:
         art = self.new_article()
         for k in range(i, end):
-            if art.headline_lines < rules.MAX_HEADLINE_LINES:
+            if art.headline_lines < MAX_HEADLINE_LINES:
                 art.add("headline", self.lines[k].start, self.lines[k].end)
                 art.headline_lines += 1
             else:  # more lines than a headline has: text
@@ -183,12 +185,12 @@ class PageSegmenter:
             art.paragraph += 1
         art.add("body", start, line.end, art.paragraph)
         art.state = BODY
-        art.open = not rules.ends_sentence(self.text[start:line.end])
+        art.open = not ends_sentence(self.text[start:line.end])
 
     def dateline(self, art: ArticleParts, i: int) -> None:
         """``本报讯（记者 张三）3月15日，…``: marker and date -> dateline, credit -> byline, rest -> body."""
         line = self.lines[i]
-        m = rules.dateline(line.text)
+        m = match_dateline(line.text)
         if m is None:  # normalisation made it a dateline (e.g. full-width letters); keep the line as body
             self.body(art, i)
             return

@@ -167,7 +167,7 @@ def fit_topics(par: Paragraphs, texts: list[str], config: ExperimentConfig, sour
     from tqdm.auto import tqdm
 
     from ..topics import LdaTopics
-    from ..topics.corpus import make_tokenizer
+    from .topic_corpus import make_tokenizer
 
     t0 = time.perf_counter()
     k, origin = topic_k(config, source)

@@ -112,7 +112,7 @@ def in_domain_set(pages: str | Path, rules: str, spec: str = SEEDS_GOLD,
     """The hand-labelled articles/sections of raw pages, labelled by ``rules`` as the baseline; a reason if the
     pages are not on this machine (the default experiment must run without ../shared)."""
     from ..errors import DataError
-    from ..ingest.corpus import load_pages_corpus
+    from ..datasets.pages import load_pages_corpus
 
     folder = resolve_path(str(pages), config_source)
     if not folder.exists():

@@ -38,16 +38,3 @@ def eta_matrix(seed_words: dict[str, list[str]], vocabulary: list[str], n_topics
             eta[k, j] = seed_weight
             used[name].append(word)
     return eta, used
-
-
-def lexicon_seed_words(rules: str = "builtin:v1", min_weight: float = 3.0, max_words: int | None = 25) -> dict[str, list[str]]:
-    """Seed words per label from the weak-labelling lexicon: terms with weight >= ``min_weight``, strongest first."""
-    from ..labels import LABELS
-    from ..weak_labels import load_lexicon
-
-    lexicon = load_lexicon(rules)
-    out: dict[str, list[str]] = {}
-    for label in LABELS:
-        terms = sorted(((-w, t) for t, w in lexicon.label_terms(label).items() if w >= min_weight))
-        out[label] = [t for _, t in terms][: max_words or None]
-    return out

@@ -4,11 +4,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import DataError
+from .expansion_spec import ExpansionSpec
 from .labeller import WeakLabel, WeakLabeller
 from .lexicon import Lexicon, load_lexicon, parse_lexicon, read_rules
 from .tag_map import TagMapLabeller
 
-__all__ = ["Lexicon", "TagMapLabeller", "WeakLabel", "WeakLabeller", "expansion_spec", "load_lexicon", "make_labeller"]
+__all__ = ["ExpansionSpec", "Lexicon", "TagMapLabeller", "WeakLabel", "WeakLabeller", "expansion_spec", "load_lexicon", "make_labeller"]
 
 
 def make_labeller(rules: str | Path = "builtin:v1") -> WeakLabeller | TagMapLabeller:
@@ -24,10 +25,8 @@ def make_labeller(rules: str | Path = "builtin:v1") -> WeakLabeller | TagMapLabe
 
 
 def expansion_spec(rules: str | Path):
-    """The :class:`~research.weak_labels.expansion.ExpansionSpec` of ``rules``, or None for per-item rules."""
+    """The :class:`~research.weak_labels.expansion_spec.ExpansionSpec` of ``rules``, or None for per-item rules."""
     data, sha256 = read_rules(rules)
     if not (isinstance(data, dict) and data.get("kind") == "model_expansion"):
         return None
-    from .expansion import ExpansionSpec
-
     return ExpansionSpec.parse(data, where=str(rules), sha256=sha256)

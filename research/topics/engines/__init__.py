@@ -4,23 +4,18 @@ Inference on new documents is shared (research.topics.inference), so engines dif
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from .base import TrainedTopics
+from .gensim_engine import train_gensim
+from .tomotopy_engine import tomotopy_priors, train_tomotopy
 
-import numpy as np
-
-
-@dataclass
-class TrainedTopics:
-    components: np.ndarray  # (K, V) variational Dirichlet parameters of topic-word distributions ("lambda")
-    alpha: np.ndarray       # (K,) document-topic prior
-    native: object | None = field(default=None, repr=False)  # the engine's own model, only when asked (benchmarks)
+ENGINES = {"gensim": train_gensim, "tomotopy": train_tomotopy}
+"""The registry of LDA engines: name -> ``train(X, vocabulary, **params) -> TrainedTopics``. Adding an engine is
+one module and one entry here; ``features.lda.engine`` accepts exactly these names."""
 
 
 def base_eta(engine: str, eta, n_topics: int) -> float:
     """The symmetric topic-word prior an engine uses for ``eta`` (the base of a seeded eta matrix)."""
     if engine == "tomotopy":
-        from .tomotopy_engine import tomotopy_priors
-
         return tomotopy_priors(None, eta, n_topics)[2]
     if eta is None or eta == "symmetric":
         return 1.0 / n_topics
@@ -32,12 +27,11 @@ def base_eta(engine: str, eta, n_topics: int) -> float:
 
 
 def train(engine: str, X, vocabulary: list[str], params: dict) -> TrainedTopics:
-    if engine == "gensim":
-        from .gensim_engine import train_gensim
+    try:
+        trainer = ENGINES[engine]
+    except KeyError:
+        raise ValueError(f"unknown LDA engine {engine!r}; choose one of {sorted(ENGINES)}") from None
+    return trainer(X, vocabulary, **params)
 
-        return train_gensim(X, vocabulary, **params)
-    if engine == "tomotopy":
-        from .tomotopy_engine import train_tomotopy
 
-        return train_tomotopy(X, vocabulary, **params)
-    raise ValueError(f"unknown LDA engine {engine!r}; choose 'gensim' or 'tomotopy'")
+__all__ = ["ENGINES", "TrainedTopics", "base_eta", "train"]

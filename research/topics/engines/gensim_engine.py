@@ -12,7 +12,7 @@ import logging
 
 import numpy as np
 
-from . import TrainedTopics
+from .base import TrainedTopics
 
 SEED_INIT_SHARE = 0.5
 """Share of a seeded topic's initial mass placed on its seed words."""

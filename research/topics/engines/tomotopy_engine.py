@@ -23,7 +23,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ...errors import ResearchError
-from . import TrainedTopics
+from .base import TrainedTopics
 
 TOMOTOPY_DEFAULT_ALPHA = 0.1
 TOMOTOPY_DEFAULT_ETA = 0.01

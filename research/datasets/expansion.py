@@ -8,15 +8,8 @@ and confidently-none items, with every hand-read item left out, and reads each `
 added where its probability reaches the label's threshold. Items labelled here carry ``label_source
 "model:<version>"`` and their probability as ``label_score``; the rest stay unlabelled.
 
-Rules file (``rules_v1_model.yaml``)::
-
-    kind: model_expansion
-    version: v1_model
-    base: builtin:v1                       # the rules whose labels train the model
-    exclude: [builtin:hand_checked_v1]     # hand-read items never train it (so they can judge it)
-    thresholds: {livelihood: 0.8, party_building: null, ...}   # probability needed; null = never added
-    model: {max_features: 50000, min_df: 3, max_df: 0.9, C: 4.0}
-    seed: 0
+The rules file that configures it (``rules_v1_model.yaml``) is parsed by
+:class:`research.weak_labels.expansion_spec.ExpansionSpec`.
 
 The labels it adds are checked against their own hand-read sample (``expansion_checked_v1.jsonl``).
 Deterministic: rjieba tokens, liblinear with a fixed seed, documents in id order.
@@ -24,7 +17,7 @@ Deterministic: rjieba tokens, liblinear with a fixed seed, documents in id order
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -32,44 +25,9 @@ import numpy as np
 
 from ..errors import DataError
 from ..labels import LABELS
+from ..weak_labels.expansion_spec import ExpansionSpec
 
 log = logging.getLogger(__name__)
-
-_KEYS = {"kind", "version", "base", "exclude", "thresholds", "model", "seed"}
-_MODEL_KEYS = {"max_features": 50000, "min_df": 3, "max_df": 0.9, "C": 4.0}
-
-
-@dataclass(frozen=True)
-class ExpansionSpec:
-    version: str
-    base: str
-    exclude: tuple[str, ...]
-    thresholds: dict[str, float | None]
-    """label -> probability needed to add it; None = this pass never adds the label."""
-    model: dict[str, Any]
-    seed: int
-    sha256: str
-
-    @classmethod
-    def parse(cls, data: dict[str, Any], where: str, sha256: str) -> "ExpansionSpec":
-        unknown = set(data) - _KEYS
-        if unknown:
-            raise DataError(f"{where}: unknown key(s) {sorted(unknown)}")
-        if not data.get("version") or not data.get("base"):
-            raise DataError(f"{where}: needs 'version' and 'base' (the rules whose labels train the model)")
-        thresholds = data.get("thresholds") or {}
-        if set(thresholds) != set(LABELS) or not all(
-                t is None or (isinstance(t, (int, float)) and 0.0 < t <= 1.0) for t in thresholds.values()):
-            raise DataError(f"{where}: thresholds: one probability in (0, 1] (or null: never added) per label "
-                            f"{list(LABELS)}")
-        model = dict(_MODEL_KEYS)
-        for key, value in (data.get("model") or {}).items():
-            if key not in _MODEL_KEYS:
-                raise DataError(f"{where}: model: unknown key {key!r}")
-            model[key] = value
-        return cls(str(data["version"]), str(data["base"]), tuple(data.get("exclude") or ()),
-                   {lab: None if thresholds[lab] is None else float(thresholds[lab]) for lab in LABELS}, model,
-                   int(data.get("seed", 0)), sha256)
 
 
 def _pipeline(spec: ExpansionSpec, cache_dir: str | Path | None):
@@ -88,7 +46,7 @@ def _pipeline(spec: ExpansionSpec, cache_dir: str | Path | None):
 
 
 def excluded_ids(spec: ExpansionSpec) -> set[str]:
-    from ..datasets.gold import read_gold
+    from .gold import read_gold
 
     return {g.id for name in spec.exclude for g in read_gold(name)[1]}
 

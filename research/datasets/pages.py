@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DataError
-from .records import Segment
-from .run import SegmentRun, segment_paths
+from ..ingest import Segment, SegmentRun, segment_paths
+from ..weak_labels import make_labeller
+from .records import Document
 
 
 def _run(paths: Iterable[str | Path] | str | Path, unit: str) -> SegmentRun:
@@ -35,8 +36,6 @@ def _title(seg: Segment) -> str:
 
 def documents_from_pages(paths: Iterable[str | Path] | str | Path, unit: str = "article") -> list:
     """Raw pages as unlabelled documents (id = segment id, text = segment text); :class:`DataError` if none."""
-    from ..datasets.records import Document
-
     return [Document(id=s.id, text=s.text, title=_title(s), label_status="unlabelled", meta=_meta(s))
             for s in _run(paths, unit)]
 
@@ -45,9 +44,6 @@ def load_pages_corpus(paths: Iterable[str | Path] | str | Path, unit: str = "art
                       rules: str = "builtin:v1") -> tuple[dict[str, Any], list]:
     """Raw pages segmented into ``unit`` documents and weak-labelled with ``rules``, plus a corpus header
     (which files, their hashes, the unit, the rule version) for the run's provenance."""
-    from ..datasets.records import Document
-    from ..weak_labels import make_labeller
-
     run = _run(paths, unit)
     labeller = make_labeller(rules)
     docs = []

@@ -1,4 +1,4 @@
-"""Documents + jieba tokens for topic studies (sweep, benchmark, seeding comparison), with the shared token cache."""
+"""Documents + tokens for topic studies (sweep, benchmark, seeding comparison), with the shared token cache."""
 from __future__ import annotations
 
 import logging
