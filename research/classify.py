@@ -8,29 +8,14 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
-from sklearn.linear_model import LogisticRegression, SGDClassifier
-from sklearn.naive_bayes import ComplementNB
-from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
+from .classifiers import classifier_kind
 from .labels import LABELS, from_indicator, primary_labels, to_indicator
 
-KINDS = ("logreg", "linear_svm", "complement_nb", "sgd")
-
-
 def make_estimator(kind: str, C: float, alpha: float, class_weight, max_iter: int, seed: int):
-    """The binary estimator used for each label."""
-    if kind == "logreg":
-        return LogisticRegression(C=C, class_weight=class_weight, max_iter=max_iter, solver="liblinear",
-                                  random_state=seed)
-    if kind == "linear_svm":
-        return LinearSVC(C=C, class_weight=class_weight, max_iter=max_iter, random_state=seed)
-    if kind == "complement_nb":
-        return ComplementNB(alpha=alpha)
-    if kind == "sgd":
-        return SGDClassifier(loss="modified_huber", alpha=alpha, class_weight=class_weight, max_iter=max_iter,
-                             tol=1e-4, random_state=seed)
-    raise ValueError(f"unknown classifier kind {kind!r}; choose one of {KINDS}")
+    """The binary estimator used for each label (see :mod:`research.classifiers`)."""
+    return classifier_kind(kind).binary(C, alpha, class_weight, max_iter, seed)
 
 
 class MultiLabelClassifier(ClassifierMixin, BaseEstimator):
@@ -72,7 +57,7 @@ class MultiLabelClassifier(ClassifierMixin, BaseEstimator):
                 self.constant_[j] = float(column[0])
                 continue
             self.estimators_.append(clone(base).fit(X, column))
-        self.uses_probability_ = self.kind in ("logreg", "complement_nb", "sgd")
+        self.uses_probability_ = classifier_kind(self.kind).probability
         self.thresholds_ = self._resolve_thresholds()
         self.n_features_in_ = X.shape[1]
         return self

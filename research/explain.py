@@ -3,9 +3,8 @@
 For the linear models the score is a function of ``w · x + b``; the contribution of feature ``j`` to label ``l`` is
 ``w[l, j] * x[j]`` over the feature union's columns (TF-IDF terms, then LDA topic proportions). The weight vector is
 
-- ``coef_`` for logreg, linear_svm and sgd;
-- ``feature_log_prob_[1] - feature_log_prob_[0]`` for complement_nb (its joint log-likelihood is
-  ``X @ feature_log_prob_.T``, so the difference is what separates "label" from "not label").
+the one the classifier's kind names in :mod:`research.classifiers` (``coef_`` for logreg, linear_svm and sgd;
+``feature_log_prob_[1] - feature_log_prob_[0]`` for complement_nb).
 
 A label whose training column was constant has no estimator and no explanation (``constant: true``). Either branch
 of the union may be disabled; the explanation then simply has no terms (or no topics).
@@ -23,6 +22,7 @@ from typing import Any, Sequence
 import numpy as np
 import scipy.sparse as sp
 
+from .classifiers import classifier_kind
 from .labels import LABELS
 
 
@@ -67,12 +67,8 @@ class LinearExplainer:
         for j, est in enumerate(self.clf.estimators_):
             if est is None:
                 continue
-            if hasattr(est, "coef_"):
-                w = np.asarray(est.coef_, dtype=float).ravel()
-            elif hasattr(est, "feature_log_prob_"):
-                flp = np.asarray(est.feature_log_prob_, dtype=float)
-                w = flp[1] - flp[0]
-            else:  # not a linear model: no per-feature explanation
+            w = classifier_kind(self.clf.kind).weights(est)
+            if w is None:  # not a linear model: no per-feature explanation
                 continue
             if w.size != n_features:
                 raise ValueError(f"label {LABELS[j]}: {w.size} weights for {n_features} feature names")

@@ -82,3 +82,55 @@ def test_estimators_do_not_import_labels_data_or_pipeline():
             "research.experiment", "research.study", "research.cli")
     bad = {m: sorted(t for t in edges[m] if t.startswith(high)) for m in low}
     assert {m: t for m, t in bad.items() if t} == {}
+
+
+def test_config_choices_come_from_the_registries():
+    import typing
+
+    from research.classifiers import KINDS
+    from research.config import ClassifierConfig, DataConfig, TokenizeConfig
+    from research.ingest import REPORT_UNITS, UNITS
+    from research.tokenize import BACKENDS
+    from research.topics.engines import ENGINES
+
+    def choices(model, field):
+        return set(typing.get_args(model.model_fields[field].annotation))
+
+    from research.config import LdaConfig
+
+    assert choices(ClassifierConfig, "kind") == set(KINDS)
+    assert choices(LdaConfig, "engine") == set(ENGINES)
+    assert choices(TokenizeConfig, "backend") == set(BACKENDS)
+    assert choices(DataConfig, "unit") == set(UNITS) | set(REPORT_UNITS)
+
+
+def test_a_classifier_kind_is_one_registry_entry(monkeypatch):
+    """A new kind registered in research.classifiers trains, scores and explains with no other change."""
+    import numpy as np
+    from sklearn.linear_model import RidgeClassifier
+
+    from research import classifiers
+    from research.classify import MultiLabelClassifier
+
+    def ridge(C, alpha, class_weight, max_iter, seed):
+        return RidgeClassifier(alpha=1.0 / C, class_weight=class_weight, random_state=seed)
+
+    kind = classifiers.ClassifierKind("ridge", ridge, ridge, probability=False, weights=classifiers._coef)
+    monkeypatch.setitem(classifiers.REGISTRY, "ridge", kind)
+    rng = np.random.default_rng(0)
+    X = rng.random((40, 6))
+    y = [["investment"] if x[0] > 0.5 else ["logistics", "livelihood"] if x[1] > 0.5 else [] for x in X]
+    y[0], y[1] = ["party_building"], ["party_building", "investment"]
+    clf = MultiLabelClassifier(kind="ridge").fit(X, y)
+    assert clf.uses_probability_ is False and list(clf.thresholds_) == [0.0] * 4
+    assert clf.predict(X).shape == (40, 4)
+    assert kind.weights(clf.estimators_[1]).shape == (6,)
+
+
+def test_the_benchmark_factory_uses_the_registry():
+    from research.config import validate_config
+    from research.study.benchmark import make_classifier
+
+    config = validate_config({"experiment": "x", "classifier": {"kind": "linear_svm", "C": 2.0}}, source="test")
+    model = make_classifier(config)
+    assert type(model).__name__ == "LinearSVC" and model.C == 2.0

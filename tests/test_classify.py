@@ -3,7 +3,8 @@ import pytest
 import scipy.sparse as sp
 from sklearn.base import clone
 
-from research.classify import KINDS, MultiLabelClassifier
+from research.classifiers import KINDS
+from research.classify import MultiLabelClassifier
 from research.labels import LABELS
 
 rng = np.random.RandomState(0)

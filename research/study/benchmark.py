@@ -29,7 +29,8 @@ from sklearn.pipeline import Pipeline
 from ..artifacts import RunFolder, environment
 from ..config import ExperimentConfig
 from ..datasets.benchmarks import load_benchmark_corpus
-from ..datasets.loading import resolve_data_path
+from ..classifiers import classifier_kind
+from ..datasets.builtin import resolve_data_path
 from ..fingerprint import file_sha256
 from ..features import TfidfOnTokens
 from ..pipeline import make_tokenizer as pipeline_tokenizer
@@ -54,20 +55,10 @@ class BenchmarkResult:
 
 
 def make_classifier(config: ExperimentConfig):
-    """The multi-class linear model named by ``classifier.kind`` (one-vs-rest for SVM/SGD, multinomial logreg)."""
-    from sklearn.linear_model import LogisticRegression, SGDClassifier
-    from sklearn.naive_bayes import ComplementNB
-    from sklearn.svm import LinearSVC
-
+    """The multi-class linear model named by ``classifier.kind`` (research.classifiers: one-vs-rest for SVM/SGD,
+    multinomial logreg); an unknown kind is an error, never a silent default."""
     c = config.classifier
-    if c.kind == "logreg":
-        return LogisticRegression(C=c.C, class_weight=c.class_weight, max_iter=c.max_iter, random_state=config.seed)
-    if c.kind == "linear_svm":
-        return LinearSVC(C=c.C, class_weight=c.class_weight, max_iter=c.max_iter, random_state=config.seed)
-    if c.kind == "complement_nb":
-        return ComplementNB(alpha=c.alpha)
-    return SGDClassifier(loss="modified_huber", alpha=c.alpha, class_weight=c.class_weight, max_iter=c.max_iter,
-                         tol=1e-4, random_state=config.seed)
+    return classifier_kind(c.kind).multiclass(c.C, c.alpha, c.class_weight, c.max_iter, config.seed)
 
 
 def make_tokenizer(config: ExperimentConfig, cache_dir: Path | None) -> JiebaTokenizer:
