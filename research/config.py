@@ -110,6 +110,12 @@ class LdaConfig(_Strict):
     min_df: int = Field(default=5, ge=1)
     max_df: float = Field(default=0.5, gt=0.0, le=1.0)
     max_features: int | None = Field(default=20000, ge=1)
+    tol: float | None = Field(default=0.01, gt=0.0)
+    """tomotopy: stop once 10 sweeps raise the log-likelihood per word by less than this (nats, ~ the relative
+    change of perplexity); ``iterations`` is then the most sweeps. null = exactly ``iterations`` sweeps. The sweeps
+    run are recorded in the run (metrics.json ``lda_training``). gensim ignores it."""
+    n_jobs: int = -1
+    """Processes inferring topic proportions; -1 = all cores. Output never depends on it."""
     chunksize: int = Field(default=2000, ge=1)
 
 
@@ -133,6 +139,8 @@ class ClassifierConfig(_Strict):
     threshold: float | None = None
     """Decision threshold on the score; None = 0.5 for probabilities, 0.0 for margins."""
     max_iter: int = Field(default=2000, ge=1)
+    n_jobs: int = -1
+    """Labels fitted in parallel (threads); -1 = all cores. Output never depends on it."""
 
 
 class TopicsConfig(_Strict):

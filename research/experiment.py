@@ -101,6 +101,9 @@ def run_experiment(config: ExperimentConfig | str | Path, overrides: list[str] |
         primary_true = [d.primary for d in test_docs]
         metrics = multilabel_metrics(Y_true, Y_pred, primary_true, primary)
         metrics.update(n_train=len(train_docs), fit_seconds=round(fit_seconds, 2))
+        lda = dict(pipeline.named_steps["features"].transformer_list).get("lda")
+        if getattr(lda, "training_", None):  # the tomotopy sweeps run and why they stopped (features.lda.tol)
+            metrics["lda_training"] = lda.training_
         sources = [source_of(d, corpus.name) for d in test_docs]
         if len(set(sources)) > 1:  # a mixed corpus: how the model does on each source's test documents
             metrics["by_source"] = _by_source(sources, Y_true, Y_pred, primary_true, primary,

@@ -27,12 +27,14 @@ import numpy as np
 from ..config import validate_config
 from ..study.topic_corpus import REPO_ROOT, SHARED_XWLB, load_tokenized
 from ..topics.coherence import coherence_per_topic, mean_finite
+from ..topics.engines.tomotopy_engine import DEFAULT_TOL
 from ..topics.inference import infer_gamma
 from ..topics.vocabulary import build_vocabulary, doc_term_matrix
 
 log = logging.getLogger("research.bench.topics")
 
-ENGINES = ("gensim_ldamodel", "gensim_multicore", "tomotopy_1w", "tomotopy_2w", "sklearn_online")
+ENGINES = ("gensim_ldamodel", "gensim_multicore", "tomotopy_1w", "tomotopy_stop_1w", "tomotopy_2w", "sklearn_online")
+"""``tomotopy_stop_1w``: the package's default, stopped by the log-likelihood criterion (``--tomotopy-tol``)."""
 N_INFER = 1000
 TOPN = 10
 
@@ -60,13 +62,14 @@ def _fit_gensim(X, vocab, k, seed, settings, multicore):
     return lam, np.asarray(model.alpha, dtype=np.float64), native
 
 
-def _fit_tomotopy(X, vocab, k, seed, settings, workers):
+def _fit_tomotopy(X, vocab, k, seed, settings, workers, stop=False):
     from ..topics.engines.tomotopy_engine import train_tomotopy
 
     # trained through the engine LdaTopics uses (the production path); the native model is kept for inference
     trained = train_tomotopy(X, vocab, n_topics=k, passes=1, iterations=settings["tomotopy_iterations"],
                              alpha=settings["tomotopy_alpha"], eta=None, chunksize=0, seed=seed, workers=workers,
-                             keep_model=True)
+                             keep_model=True, tol=settings["tomotopy_tol"] if stop else None)
+    settings["sweeps_run"] = trained.info.get("iterations")
     model = trained.native
     vocab_arr = np.asarray(vocab, dtype=object)
 
@@ -116,7 +119,7 @@ def _child(name, X, X_inf, vocab, k, seed, settings, conn):
         elif name == "gensim_multicore":
             lam, alpha, native = _fit_gensim(X, vocab, k, seed, settings, multicore=True)
         elif name.startswith("tomotopy"):
-            lam, alpha, native = _fit_tomotopy(X, vocab, k, seed, settings, workers=int(name[-2]))
+            lam, alpha, native = _fit_tomotopy(X, vocab, k, seed, settings, workers=int(name[-2]), stop="stop" in name)
         elif name == "sklearn_online":
             lam, alpha, native = _fit_sklearn(X, vocab, k, seed, settings)
         else:
@@ -134,7 +137,7 @@ def _child(name, X, X_inf, vocab, k, seed, settings, conn):
         top = np.argsort(-lam, axis=1, kind="stable")[:, :TOPN]
         conn.send({"ok": True, "fit_s": fit_s, "infer_native_s_per_1k": native_s * 1000 / X_inf.shape[0],
                    "infer_shared_s_per_1k": shared_s * 1000 / X_inf.shape[0],
-                   "peak_mem_mb": (peak[0] - start) / 2**20,
+                   "peak_mem_mb": (peak[0] - start) / 2**20, "sweeps": settings.get("sweeps_run"),
                    "top_words": [[vocab[j] for j in row] for row in top]})
     except Exception as exc:  # reported in the table, the benchmark goes on with the next engine
         stop.set()
@@ -179,7 +182,8 @@ def run(args) -> dict:
     X = doc_term_matrix(train_docs, index)
     X_inf = doc_term_matrix(held_docs[:N_INFER], index)
     settings = {"passes": args.passes, "gensim_iterations": 50, "chunksize": 2000, "multicore_workers": 1,
-                "tomotopy_iterations": args.tomotopy_iterations, "tomotopy_alpha": None}
+                "tomotopy_iterations": args.tomotopy_iterations, "tomotopy_alpha": None,
+                "tomotopy_tol": args.tomotopy_tol}
     engines = [e for e in args.engines.split(",") if e]
     ctx = mp.get_context("fork")
     results = {}
@@ -226,6 +230,7 @@ LABELS = {
     "gensim_ldamodel": "gensim LdaModel",
     "gensim_multicore": "gensim LdaMulticore (1 worker)",
     "tomotopy_1w": "tomotopy (1 worker)",
+    "tomotopy_stop_1w": "tomotopy (1 worker, convergence stop)",
     "tomotopy_2w": "tomotopy (2 workers)",
     "sklearn_online": "scikit-learn LDA (online)",
 }
@@ -237,20 +242,23 @@ def markdown(report: dict) -> str:
              "",
              f"Corpus `{c['path']}` ({c['documents']} documents; {c['heldout']} held out). "
              f"gensim / scikit-learn: {s['passes']} pass(es), chunk {s['chunksize']}, 50 E-step iterations; "
-             f"tomotopy: {s['tomotopy_iterations']} Gibbs iterations, alpha optimised. NPMI: mean over topics of "
+             f"tomotopy: {s['tomotopy_iterations']} Gibbs iterations (with the convergence stop: at most that many, "
+             f"stopping once the log-likelihood per word rises by less than {s.get('tomotopy_tol')} over 10), "
+             f"alpha optimised. NPMI: mean over topics of "
              f"top-{TOPN} words on {report['coherence_docs']} held-out documents. Memory: peak RSS above the start "
              f"of a fresh process. Machine: {report['machine']['cpus']} CPUs.",
              "",
              "Timings are wall-clock; the 1-minute load average after each engine is shown because the machine is "
              "shared (a load above the CPU count inflates times).",
              "",
-             "| engine | fit s | infer s/1k (native) | infer s/1k (shared) | peak MB | NPMI | load |",
-             "|---|---|---|---|---|---|---|"]
+             "| engine | fit s | sweeps | infer s/1k (native) | infer s/1k (shared) | peak MB | NPMI | load |",
+             "|---|---|---|---|---|---|---|---|"]
     for name, r in report["engines"].items():
         if not r["ok"]:
-            lines.append(f"| {LABELS.get(name, name)} | failed: {r['error']} | | | | | |")
+            lines.append(f"| {LABELS.get(name, name)} | failed: {r['error']} | | | | | | |")
             continue
-        lines.append(f"| {LABELS.get(name, name)} | {r['fit_s']:.1f} | {r['infer_native_s_per_1k']:.2f} | "
+        lines.append(f"| {LABELS.get(name, name)} | {r['fit_s']:.1f} | {r.get('sweeps') or '–'} | "
+                     f"{r['infer_native_s_per_1k']:.2f} | "
                      f"{r['infer_shared_s_per_1k']:.2f} | {r['peak_mem_mb']:.0f} | {r.get('npmi', float('nan')):.3f} | "
                      f"{r.get('load_avg_1min', float('nan')):.1f} |")
     return "\n".join(lines) + "\n"
@@ -263,6 +271,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--passes", type=int, default=1, help="gensim / scikit-learn passes (default 1)")
     p.add_argument("--tomotopy-iterations", type=int, default=100, help="tomotopy Gibbs iterations (default 100)")
+    p.add_argument("--tomotopy-tol", type=float, default=DEFAULT_TOL,
+                   help=f"convergence stop of tomotopy_stop_1w (default {DEFAULT_TOL}: the package default)")
     p.add_argument("--min-df", type=int, default=5)
     p.add_argument("--max-df", type=float, default=0.5)
     p.add_argument("--max-features", type=int, default=20000)

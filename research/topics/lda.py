@@ -7,10 +7,12 @@ deterministic (see :mod:`research.topics.inference`).
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ..errors import ResearchError
+from ..text_input import TextInputMixin
 from .engines import base_eta, train
 from .inference import dirichlet_expectation, infer_gamma
 from .seeding import eta_matrix
@@ -19,7 +21,7 @@ from .vocabulary import build_vocabulary, doc_term_matrix
 DEFAULT_SEED_WEIGHT = 5.0
 
 
-class LdaTopics(TransformerMixin, BaseEstimator):
+class LdaTopics(TextInputMixin, TransformerMixin, BaseEstimator):
     """Latent Dirichlet Allocation on pre-tokenized documents.
 
     Parameters
@@ -32,7 +34,11 @@ class LdaTopics(TransformerMixin, BaseEstimator):
     min_df, max_df, max_features : vocabulary filter shared by all engines (absolute count, fraction, top-N).
     chunksize : documents per gensim update.
     seed : makes training deterministic; inference is deterministic regardless.
+    tol : tomotopy's convergence stop: sweep in steps of 10 and stop once the log-likelihood per word rose by less
+        than ``tol`` over a step (``iterations`` is then the most sweeps); None = exactly ``iterations`` sweeps.
+        The sweeps run and the trace are in ``training_``. gensim ignores it (its ``passes`` are fixed).
     inference_max_iter, inference_tol : per-document stopping rule of the variational inference.
+    n_jobs : processes for inferring topic proportions (``transform``); -1 = all cores. Output never depends on it.
     workers : tomotopy sampling threads. 1 (default) is bit-for-bit reproducible; > 1 is faster but only
         reproducible in distribution. gensim's ``LdaModel`` is single-process and ignores it.
     seed_words : optional ``{name: [words]}``; topic ``k`` is guided towards the k-th word list (word priors),
@@ -46,11 +52,14 @@ class LdaTopics(TransformerMixin, BaseEstimator):
     alpha_ : ndarray (K,), document-topic prior.
     topic_names_ : list of str, ``topic_NN`` or the seed name for seeded topics.
     seed_words_used_ : dict name -> seed words found in the vocabulary ({} without seeding).
+    training_ : dict, how training went (tomotopy: sweeps run, most sweeps, tol, converged, the log-likelihood
+        per word trace); {} for gensim.
     """
 
     def __init__(self, n_topics=20, engine="gensim", passes=2, iterations=50, alpha="symmetric", eta=None,
                  min_df=5, max_df=0.5, max_features=20000, chunksize=2000, seed=0, inference_max_iter=100,
-                 inference_tol=1e-3, workers=1, seed_words=None, seed_weight=DEFAULT_SEED_WEIGHT):
+                 inference_tol=1e-3, workers=1, seed_words=None, seed_weight=DEFAULT_SEED_WEIGHT, tol=None,
+                 n_jobs=1):
         self.n_topics = n_topics
         self.engine = engine
         self.passes = passes
@@ -67,11 +76,21 @@ class LdaTopics(TransformerMixin, BaseEstimator):
         self.workers = workers
         self.seed_words = seed_words
         self.seed_weight = seed_weight
+        self.tol = tol
+        self.n_jobs = n_jobs
 
     # ------------------------------------------------------------------ fit
 
     def fit(self, X, y=None):
-        docs = _as_token_lists(X)
+        self._fit(_as_token_lists(X))
+        return self
+
+    def fit_transform(self, X, y=None, **fit_params) -> np.ndarray:
+        """``fit(X).transform(X)``, counting the documents' words once instead of twice."""
+        return self._proportions(self._fit(_as_token_lists(X)))
+
+    def _fit(self, docs) -> "sp.csr_matrix":
+        """Fit on token lists; returns their count matrix over the fitted vocabulary."""
         if not isinstance(self.n_topics, (int, np.integer)) or self.n_topics < 2:
             raise ResearchError(f"LDA needs n_topics >= 2, got {self.n_topics!r}")
         vocabulary = build_vocabulary(docs, self.min_df, self.max_df, self.max_features)
@@ -88,6 +107,7 @@ class LdaTopics(TransformerMixin, BaseEstimator):
                       eta=self.eta, chunksize=self.chunksize, seed=self.seed)
         if self.engine == "tomotopy":
             params["workers"] = self.workers
+            params["tol"] = getattr(self, "tol", None)
         used: dict[str, list[str]] = {}
         if self.seed_words:
             eta, used = eta_matrix(dict(self.seed_words), vocabulary, int(self.n_topics),
@@ -102,17 +122,20 @@ class LdaTopics(TransformerMixin, BaseEstimator):
         self.vocabulary_ = vocabulary
         self.components_ = trained.components
         self.alpha_ = trained.alpha
+        self.training_ = dict(trained.info)
         self.n_features_out_ = int(self.n_topics)
-        return self
+        return X_counts
 
     # ------------------------------------------------------------------ transform
 
     def transform(self, X) -> np.ndarray:
         """Topic proportions (n_docs, K); rows sum to 1; a document with no known word gets the prior's mean."""
         check_is_fitted(self, "components_")
-        gamma = infer_gamma(
-            self.count_matrix(X), self._exp_elog_beta(), self.alpha_, self.inference_max_iter, self.inference_tol
-        )
+        return self._proportions(self.count_matrix(X))
+
+    def _proportions(self, counts) -> np.ndarray:
+        gamma = infer_gamma(counts, self._exp_elog_beta(), self.alpha_, self.inference_max_iter, self.inference_tol,
+                            n_jobs=getattr(self, "n_jobs", 1))  # models saved before n_jobs existed: one process
         return gamma / gamma.sum(axis=1, keepdims=True)
 
     def count_matrix(self, X):

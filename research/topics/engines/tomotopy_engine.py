@@ -28,6 +28,12 @@ from .base import TrainedTopics
 TOMOTOPY_DEFAULT_ALPHA = 0.1
 TOMOTOPY_DEFAULT_ETA = 0.01
 OPTIM_INTERVAL = 10
+CHECK_EVERY = 10
+"""Sweeps between two log-likelihood checks of the convergence stop (= the alpha optimisation interval)."""
+DEFAULT_TOL = 0.01
+"""The config default (``features.lda.tol``): stop once 10 sweeps raise the log-likelihood per word by < 0.01 nats
+(perplexity by < ~1 %)."""
+"""Sweeps between two log-likelihood checks of the convergence stop (= the alpha optimisation interval)."""
 
 
 def tomotopy_priors(alpha, eta, n_topics: int) -> tuple[float, bool, float]:
@@ -58,9 +64,15 @@ def tomotopy_priors(alpha, eta, n_topics: int) -> tuple[float, bool, float]:
 
 def train_tomotopy(X, vocabulary: list[str], *, n_topics: int, passes: int, iterations: int, alpha, eta,
                    chunksize: int, seed: int, workers: int = 1, eta_matrix: np.ndarray | None = None,
-                   burn_in: int = 0, keep_model: bool = False) -> TrainedTopics:
-    """Gibbs-sample ``iterations`` sweeps over the count matrix ``X`` (n_docs, V). ``passes``/``chunksize`` are
-    gensim settings and are ignored here."""
+                   burn_in: int = 0, keep_model: bool = False, tol: float | None = None,
+                   check_every: int = CHECK_EVERY) -> TrainedTopics:
+    """Gibbs-sample the count matrix ``X`` (n_docs, V). ``passes``/``chunksize`` are gensim settings, ignored here.
+
+    ``tol`` None: exactly ``iterations`` sweeps. ``tol`` a float: sweeps in steps of ``check_every``, stopping
+    after the first step whose log-likelihood per word rose by less than ``tol`` (nats; ~ the relative change of
+    perplexity), at most ``iterations`` sweeps. Either way the sweeps run, their log-likelihood trace and whether
+    the criterion stopped training are in ``TrainedTopics.info``. Same seed, same data => same stop, same topics.
+    """
     import tomotopy as tp
 
     X = sp.csr_matrix(X)
@@ -68,13 +80,7 @@ def train_tomotopy(X, vocabulary: list[str], *, n_topics: int, passes: int, iter
     model = tp.LDAModel(k=n_topics, alpha=a, eta=e, seed=int(seed) & 0xFFFFFFFF, min_cf=0, min_df=0, rm_top=0)
     model.optim_interval = OPTIM_INTERVAL if optimise else 0
     model.burn_in = int(burn_in)
-    vocab = np.asarray(vocabulary, dtype=object)
-    counts = X.data.astype(np.int64)
-    for d in range(X.shape[0]):
-        lo, hi = X.indptr[d], X.indptr[d + 1]
-        if hi == lo:
-            continue  # tomotopy drops empty documents anyway; they carry no information
-        model.add_doc(np.repeat(vocab[X.indices[lo:hi]], counts[lo:hi]).tolist())
+    add_documents(model, X, vocabulary)
 
     base = np.full((n_topics, len(vocabulary)), e, dtype=np.float64)
     if eta_matrix is not None:
@@ -87,8 +93,8 @@ def train_tomotopy(X, vocabulary: list[str], *, n_topics: int, passes: int, iter
                 model.set_word_prior(vocabulary[j], eta_matrix[:, j].tolist())
         base = eta_matrix
 
-    model.train(int(iterations), workers=max(1, int(workers)), parallel=tp.ParallelScheme.PARTITION
-                if workers and workers > 1 else tp.ParallelScheme.NONE)
+    info = run_sweeps(model, int(iterations), tol, int(check_every), workers=max(1, int(workers)),
+                      parallel=tp.ParallelScheme.PARTITION if workers and workers > 1 else tp.ParallelScheme.NONE)
 
     # raw topic-word values are n_kw + (model eta); map tomotopy's word order onto ours
     index = {w: i for i, w in enumerate(vocabulary)}
@@ -98,4 +104,37 @@ def train_tomotopy(X, vocabulary: list[str], *, n_topics: int, passes: int, iter
     n_kw[:, order] = np.clip(np.rint(raw[:, : len(order)] - e), 0.0, None)
     components = base + n_kw
     return TrainedTopics(components=components, alpha=np.asarray(model.alpha, dtype=np.float64),
-                         native=model if keep_model else None)
+                         native=model if keep_model else None, info=info)
+
+
+def add_documents(model, X: sp.csr_matrix, vocabulary: list[str]) -> None:
+    """Every non-empty row of the count matrix as a tomotopy document, words repeated by their count.
+
+    The repeated word ids of the whole corpus are built in one numpy call and turned into one list of (shared)
+    word strings; each document is then a slice of it: no per-token Python work.
+    """
+    lengths = np.asarray(X.sum(axis=1)).ravel().astype(np.int64)
+    flat = np.asarray(vocabulary, dtype=object)[np.repeat(X.indices, X.data.astype(np.int64))].tolist()
+    bounds = np.concatenate(([0], np.cumsum(lengths))).tolist()
+    for d in np.flatnonzero(lengths).tolist():  # tomotopy drops empty documents anyway: they carry no information
+        model.add_doc(flat[bounds[d]:bounds[d + 1]])
+
+
+def run_sweeps(model, iterations: int, tol: float | None, check_every: int, workers: int, parallel) -> dict:
+    """Train ``model``: ``iterations`` sweeps, or fewer when ``tol`` is set and the log-likelihood levels off."""
+    if tol is None:
+        model.train(iterations, workers=workers, parallel=parallel)
+        return {"iterations": iterations, "max_iterations": iterations, "tol": None, "converged": None,
+                "ll_per_word": [[iterations, float(model.ll_per_word)]]}
+    trace: list[list[float]] = []
+    done, converged = 0, False
+    while done < iterations:
+        step = min(max(1, check_every), iterations - done)
+        model.train(step, workers=workers, parallel=parallel)
+        done += step
+        trace.append([done, float(model.ll_per_word)])
+        if len(trace) > 1 and trace[-1][1] - trace[-2][1] < tol:
+            converged = True
+            break
+    return {"iterations": done, "max_iterations": iterations, "tol": tol, "converged": converged,
+            "ll_per_word": trace}
