@@ -42,7 +42,10 @@ def _log_prob_gap(est) -> np.ndarray:
 def _logreg(C, alpha, class_weight, max_iter, seed):
     from sklearn.linear_model import LogisticRegression
 
-    return LogisticRegression(C=C, class_weight=class_weight, max_iter=max_iter, solver="liblinear",
+    # liblinear's dual coordinate descent: the same optimum as the primal solver (identical held-out predictions on
+    # the 新闻联播 corpus) in a fraction of the time on wide TF-IDF input; lbfgs was slower and not identical
+    # (issue 18, measured in the README's Speed section)
+    return LogisticRegression(C=C, class_weight=class_weight, max_iter=max_iter, solver="liblinear", dual=True,
                               random_state=seed)
 
 
