@@ -26,8 +26,8 @@ from .errors import OutputError, ResearchError
 
 PARTIAL_PREFIX = ".partial-"
 INDEX_NAME = "runs.jsonl"
-TRACKED_PACKAGES = ("research", "numpy", "scipy", "scikit-learn", "gensim", "jieba", "tomotopy", "skops",
-                    "matplotlib", "pydantic", "pyyaml", "pyahocorasick")
+TRACKED_PACKAGES = ("research", "numpy", "scipy", "scikit-learn", "gensim", "jieba", "rjieba", "tomotopy", "skops",
+                    "matplotlib", "noto-cjk-sans-otc", "pydantic", "pyyaml", "pyahocorasick")
 
 
 def git_commit(cwd: Path | None = None) -> dict[str, Any]:

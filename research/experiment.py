@@ -65,11 +65,19 @@ def run_experiment(config: ExperimentConfig | str | Path, overrides: list[str] |
     if gold_sets:
         fingerprints["gold"] = {g.name: g.fingerprint for g in gold_sets}
 
+    if config.output.mlflow:
+        _require("mlflow", 'output.mlflow: true needs MLflow: pip install "research[mlflow]"')
+    if config.topics.ldavis and config.features.lda.enabled and config.topics.report:
+        _require("pyLDAvis", 'topics.ldavis: true needs pyLDAvis: pip install "research[ldavis]"')
+    overrides = config.overrides
     run = RunFolder(results, config.experiment)
     with run.capture_log():
+        if overrides:
+            log.info("overrides: --set %s", " --set ".join(overrides))
         log.info("run %s: %d train / %d test documents from %s", run.run_id, len(train_docs), len(test_docs),
                  corpus.path)
         env = environment()
+        env["used"] = _components_used(config, env["packages"])
         run.write_yaml("config.yaml", config.to_dict())
         run.write_json("env.json", env)
         run.write_json("fingerprints.json", fingerprints)
@@ -116,7 +124,8 @@ def run_experiment(config: ExperimentConfig | str | Path, overrides: list[str] |
         metrics.update(study["metrics"])
         if gold_sets or gold_skipped:
             metrics["gold"] = _score_gold(run, pipeline, gold_sets, gold_skipped, lda_store,
-                                          n_boot=ev.bootstrap or 1000, seed=config.seed)
+                                          n_boot=ev.bootstrap or 1000, seed=config.seed,
+                                          figure=config.output.figures)
         run.write_json("metrics.json", metrics)
         _write_predictions(run.path / "predictions.csv", test_docs, labels, primary, scores, study["extras"],
                            sources if len(set(sources)) > 1 else None)
@@ -126,7 +135,7 @@ def run_experiment(config: ExperimentConfig | str | Path, overrides: list[str] |
                               title=f"{config.experiment}: macro-F1 {metrics['macro_f1']:.3f}")
             plot_confusions(Y_true, Y_pred, primary_true, primary, run.path / "figures" / "confusions.png")
         if config.features.lda.enabled and config.topics.report:
-            _topic_report(pipeline, train_docs, run.path, config.topics.top_n)
+            _topic_report(pipeline, train_docs, run.path, config.topics.top_n, ldavis=config.topics.ldavis)
 
         thresholds = [float(t) for t in pipeline.named_steps["clf"].thresholds_]
         if config.output.save_model:
@@ -136,15 +145,48 @@ def run_experiment(config: ExperimentConfig | str | Path, overrides: list[str] |
                         "metrics": {k: metrics[k] for k in ("macro_f1", "micro_f1", "subset_accuracy")}})
         run.write_text("MODEL_CARD.md", render_model_card(
             experiment=config.experiment, run_id=run.run_id, config=config.to_dict(), metrics=metrics,
-            fingerprints=fingerprints, env=env, thresholds=thresholds, n_train=len(train_docs)))
+            fingerprints=fingerprints, env=env, thresholds=thresholds, n_train=len(train_docs), model=pipeline,
+            overrides=overrides,
+            figures=sorted(f"figures/{p.name}" for p in (run.path / "figures").glob("*.png"))))
+    from .runs_index import gold_summary
+
     final = run.finish({"macro_f1": metrics["macro_f1"], "micro_f1": metrics["micro_f1"],
                         "n_train": len(train_docs), "n_test": len(test_docs),
-                        "model": str(run.final_path / "model.skops") if config.output.save_model else None})
+                        "model": str(run.final_path / "model.skops") if config.output.save_model else None,
+                        "gold": gold_summary(metrics.get("gold") or {}), "config": config.source or source,
+                        "overrides": overrides})
+    if config.output.mlflow:
+        from .tracking import log_run
+
+        try:
+            log_run(final, experiment=config.experiment, run_id=run.run_id, config=config.to_dict(),
+                    metrics=metrics, results_dir=results, uri=config.output.mlflow_uri, overrides=overrides)
+        except Exception as exc:  # noqa: BLE001 - the run itself is complete and published
+            log.warning("run %s is complete, but logging it to MLflow failed: %s", run.run_id, exc)
     return RunResult(path=final, metrics=metrics, run_id=run.run_id)
 
 
+def _components_used(config: ExperimentConfig, packages: dict[str, str | None]) -> dict[str, Any]:
+    """The segmenter and LDA engine this run actually used, with their versions (env.json ``used``)."""
+    backend = config.tokenize.backend
+    out: dict[str, Any] = {"segmenter": {"name": backend, "version": packages.get(backend)}}
+    if config.features.lda.enabled:
+        engine = config.features.lda.engine
+        out["lda_engine"] = {"name": engine, "version": packages.get(engine)}
+    return out
+
+
+def _require(module: str, message: str) -> None:
+    import importlib.util
+
+    from .errors import ConfigError
+
+    if importlib.util.find_spec(module) is None:
+        raise ConfigError(message)
+
+
 def _score_gold(run: RunFolder, pipeline, gold_sets, skipped: dict[str, str], lda_store, n_boot: int = 1000,
-                seed: int = 0) -> dict[str, Any]:
+                seed: int = 0, figure: bool = True) -> dict[str, Any]:
     """Model and corpus labels against the hand-read sets: gold.json (every item), gold.md; headline figures."""
     clf = pipeline.named_steps["clf"]
 
@@ -155,6 +197,11 @@ def _score_gold(run: RunFolder, pipeline, gold_sets, skipped: dict[str, str], ld
     results = score_gold_sets(gold_sets, predict)
     run.write_json("gold.json", results)
     run.write_text("gold.md", gold_markdown(results, skipped))
+    if figure:
+        from .study.gold_figure import hand_read_label_scores, plot_hand_read_scores
+
+        plot_hand_read_scores(hand_read_label_scores(results, n_boot=n_boot, seed=seed),
+                              run.path / "figures" / "hand_read_scores.png")
     out: dict[str, Any] = {}
     for name, res in results.items():
         entry = {"items": res["items"], "model": headline(res), "baseline": res["baseline"],
@@ -227,7 +274,7 @@ def _write_predictions(path: Path, docs: list[Document], labels: list[list[str]]
                              *([sources[i]] if sources is not None else [])])
 
 
-def _topic_report(pipeline, docs: list[Document], out_dir: Path, top_n: int) -> None:
+def _topic_report(pipeline, docs: list[Document], out_dir: Path, top_n: int, ldavis: bool = False) -> None:
     try:
         from .topics.report import write_topic_report
     except ImportError:
@@ -236,3 +283,7 @@ def _topic_report(pipeline, docs: list[Document], out_dir: Path, top_n: int) -> 
     lda = pipeline.named_steps["features"].named_transformers["lda"]
     tokens = pipeline.named_steps["tokens"].transform([d.text for d in docs])
     write_topic_report(lda, docs, tokens, out_dir, top_n=top_n)
+    if ldavis:
+        from .topics.ldavis import write_ldavis
+
+        write_ldavis(lda, tokens, out_dir)

@@ -32,6 +32,7 @@ COMMANDS = {
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="research", description="Classify and topic-model Chinese local news.")
     parser.add_argument("-v", "--verbose", action="store_true", help="more log output")
+    parser.add_argument("--version", action="version", version=f"research {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name, module_name in COMMANDS.items():
@@ -43,6 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
             raise
         module.add_parser(sub)
     return parser
+
+
+def _version() -> str:
+    from .. import __version__
+
+    return __version__
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -62,7 +69,7 @@ def _main(argv: list[str] | None) -> int:
         datefmt="%H:%M:%S",
         stream=sys.stderr,
     )
-    for noisy in ("gensim", "jieba", "matplotlib", "PIL"):
+    for noisy in ("gensim", "jieba", "matplotlib", "PIL", "numexpr", "mlflow"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     with warnings.catch_warnings():
         warnings.showwarning = _log_warning  # a warning is one log line, not a file:line plus source excerpt

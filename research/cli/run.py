@@ -14,8 +14,10 @@ from ..labels import LABELS
 def add_parser(subparsers) -> None:
     p = subparsers.add_parser("run", help="train + evaluate an experiment config, write a run folder",
                               formatter_class=argparse.RawDescriptionHelpFormatter,
-                              description="Example: research run configs/default.yaml --set features.lda.n_topics=30")
-    p.add_argument("config", help="experiment YAML (configs/*.yaml)")
+                              description="Examples:\n  research run default            (a config shipped in the "
+                                          "package: default, full, toy, benchmarks/thucnews, ...)\n"
+                                          "  research run configs/default.yaml --set features.lda.n_topics=30")
+    p.add_argument("config", help="a config file, or the name of a packaged config (default, full, toy, ...)")
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                    help="override a config value, e.g. classifier.C=2 (repeatable)")
     p.add_argument("--results", default=None, help="results folder (default: output.dir of the config)")
@@ -66,3 +68,11 @@ def print_run(result) -> None:
                   f"{g['model']['micro_f1']:.3f}, {g['baseline']} {'–' if base is None else f'{base:.3f}'}")
         else:
             print(f"against text read by hand, {name}: skipped ({g['skipped']})")
+    from ..runs_index import DEFAULT_RANKING, RunEntry, gold_summary
+
+    entry = RunEntry(experiment="", run_id="", path=result.path, macro_f1=m["macro_f1"], micro_f1=m["micro_f1"],
+                     model=None, line=0, extra={"gold": gold_summary(m.get("gold") or {})})
+    score = entry.score(DEFAULT_RANKING)
+    if score is not None:
+        print(f"best:<experiment> ranks by {DEFAULT_RANKING} (mean macro-F1 on the hand-checked dev halves): "
+              f"{score:.3f}")

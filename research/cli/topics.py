@@ -39,7 +39,9 @@ def add_parser(subparsers) -> None:
     e.add_argument("--out", default=None, help="output folder (default results/<experiment>/topics_seeded_<time>)")
 
     w = sub.add_parser("show", help="print the topics (or sweep table) of a run folder")
-    w.add_argument("run_dir", help="a run folder with topics.md, or a topics_sweep_* folder")
+    w.add_argument("run_dir", help="a run folder with topics.md, best:<experiment> / latest:<experiment>, or a "
+                                   "topics_sweep_* folder")
+    w.add_argument("--results", default=None, help="results folder for aliases (default: results/)")
     p.set_defaults(handler=main)
 
 
@@ -161,7 +163,9 @@ def _seeded(args) -> int:
 
 
 def _show(args) -> int:
-    run = Path(args.run_dir)
+    from ..runs_index import resolve_run_dir
+
+    run = resolve_run_dir(args.run_dir, args.results)
     if not run.is_dir():
         raise ResearchError(f"run folder not found: {run}")
     for name in ("topics.md", "sweep.md"):

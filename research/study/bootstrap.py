@@ -52,6 +52,24 @@ def multilabel_ci(Y_true: np.ndarray, Y_pred: np.ndarray, n_boot: int = 1000, se
     return {k: _interval(point[k], boots[k], level, n_boot) for k in HEADLINE}
 
 
+def per_label_f1_ci(Y_true: np.ndarray, Y_pred: np.ndarray, n_boot: int = 1000, seed: int = 0,
+                    level: float = 0.95) -> list[dict[str, float]]:
+    """Per label (column): F1 with its percentile-bootstrap interval over rows, and its support."""
+    Y_true = np.asarray(Y_true, dtype=float)
+    Y_pred = np.asarray(Y_pred, dtype=float)
+
+    def f1(w):
+        tp = w @ (Y_true * Y_pred)
+        fp = w @ ((1 - Y_true) * Y_pred)
+        fn = w @ (Y_true * (1 - Y_pred))
+        return _f1(tp, fp, fn)  # (B, L)
+
+    point = f1(np.ones((1, Y_true.shape[0])))[0]
+    boots = f1(_weights(Y_true.shape[0], n_boot, seed))
+    return [{**_interval(float(point[j]), boots[:, j], level, n_boot), "support": int(Y_true[:, j].sum())}
+            for j in range(Y_true.shape[1])]
+
+
 def multiclass_ci(y_true, y_pred, n_boot: int = 1000, seed: int = 0, level: float = 0.95) -> dict[str, dict]:
     """Accuracy and macro-F1 CIs for single-label (benchmark) predictions."""
     y_true = np.asarray(y_true)

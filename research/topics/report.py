@@ -76,6 +76,10 @@ def topic_data(lda, documents: list, token_lists: list[list[str]], top_n: int = 
     years, year_share, year_n = share_by_group(theta, years_of)
     labels_of = [list(d.labels) or [_no_label(d)] for d in documents]
     labels, label_share, label_n = share_by_group(theta, labels_of)
+    from ..plotting import in_label_order
+
+    order = [labels.index(g) for g in in_label_order(labels)]  # one label order in every table and figure
+    labels, label_share, label_n = [labels[i] for i in order], label_share[order], label_n[order]
 
     # candidate terms for the interactive relevance slider: best 30 at lambda in 0, 0.2, ..., 1
     view_terms = []
@@ -160,23 +164,30 @@ def _markdown(data: dict[str, Any], top_n: int) -> str:
 
 
 def _figures(data: dict[str, Any], fig_dir: Path) -> list[Path]:
-    from ..plotting import new_figure, save
+    """Topic share by year and by label: one row per topic, named by its id and top words (Chinese is drawn with
+    the packaged CJK font), labels in the package's label order, a colour bar that says what it measures."""
+    from ..plotting import in_label_order, label_colorbar, new_figure, save, topic_label
 
     paths = []
     topics = data["topics"]
-    names = [t["name"] for t in topics]
+    names = [topic_label(t["name"], [w["word"] for w in t["words"]]) for t in topics]
     for key, groups, fname, xlabel in (("share_by_year", data["years"], "topic_share_by_year.png", "year"),
                                        ("share_by_label", data["labels"], "topic_share_by_label.png", "label")):
         if not groups:
             continue
         mat = np.asarray([t[key] for t in topics])  # (K, G)
-        fig = new_figure(max(5, 0.5 * len(groups) + 3), max(3, 0.22 * len(topics) + 1.5))
+        if key == "share_by_label":
+            order = in_label_order(groups)
+            mat = mat[:, [groups.index(g) for g in order]]
+            groups = order
+        fig = new_figure(max(6, 0.5 * len(groups) + 4.5), max(3, 0.24 * len(topics) + 1.5))
         ax = fig.subplots()
         im = ax.imshow(mat, aspect="auto", cmap="viridis", interpolation="nearest")
         ax.set_xticks(range(len(groups)), groups, rotation=35, ha="right", fontsize=8)
         ax.set_yticks(range(len(topics)), names, fontsize=7 if len(topics) > 25 else 8)
         ax.set_xlabel(xlabel)
+        ax.set_ylabel("topic (top words)")
         ax.set_title(f"mean topic share by {xlabel}", fontsize=10)
-        fig.colorbar(im, ax=ax, fraction=0.04)
+        label_colorbar(fig, im, ax, f"mean topic share of the {xlabel}'s documents", fraction=0.04)
         paths.append(save(fig, fig_dir / fname))
     return paths
