@@ -10,13 +10,15 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 from sklearn.utils.validation import check_is_fitted
 
+from .text_input import TextInputMixin
+
 
 def identity(tokens):
     """Module-level identity, used as TfidfVectorizer's preprocessor and tokenizer (a lambda would not pickle)."""
     return tokens
 
 
-class TfidfOnTokens(TransformerMixin, BaseEstimator):
+class TfidfOnTokens(TextInputMixin, TransformerMixin, BaseEstimator):
     """TF-IDF over pre-tokenized documents (token lists), with word n-grams joined by a space.
 
     Parameters mirror :class:`sklearn.feature_extraction.text.TfidfVectorizer`; ``ngram_range`` is a pair.

@@ -36,6 +36,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .fingerprint import combined_sha256
 from .resources import read_word_list, resource_path
+from .text_input import TextInputMixin
 from .token_cache import TokenCache
 
 log = logging.getLogger(__name__)
@@ -173,7 +174,7 @@ def _cut_many(texts: list[str], settings: tuple) -> list[list[str]]:
     return [_cut_one(text, backend, seg, memo, rules, hmm) for text in texts]
 
 
-class JiebaTokenizer(TransformerMixin, BaseEstimator):
+class JiebaTokenizer(TextInputMixin, TransformerMixin, BaseEstimator):
     """Segment Chinese text with jieba and a domain user dictionary; drop stopwords, short tokens and numbers.
 
     Parameters

@@ -150,8 +150,7 @@ def fit_with_validation(pipeline, train_docs: list, evaluation, seed: int, lda_s
     if evaluation.tune_thresholds:
         default = 0.5 if clf.uses_probability_ else 0.0
         thresholds, f1s = tune_thresholds(scores, Y_val, default)
-        clf.set_params(threshold=[float(t) for t in thresholds])
-        clf.thresholds_ = clf._resolve_thresholds()  # noqa: SLF001 - same rule the classifier uses at fit time
+        clf.set_thresholds([float(t) for t in thresholds])
         result.thresholds, result.validation_f1 = [float(t) for t in thresholds], f1s
         result.seen["thresholds"] = list(result.validation_ids)
         log.info("thresholds tuned on %d validation documents: %s", len(val_docs),
