@@ -13,8 +13,16 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
+from .classifiers import KINDS as CLASSIFIER_KINDS
 from .errors import ConfigError
+from .ingest import REPORT_UNITS, UNITS
 from .safe_yaml import YamlSizeError, safe_load
+from .tokenize import BACKENDS as TOKENIZER_BACKENDS
+from .topics.engines import ENGINES
+
+LDA_ENGINES = tuple(ENGINES)
+UNIT_NAMES = (*UNITS, *(u for u in REPORT_UNITS if u not in UNITS))
+"""Config choices come from the registries they name: adding an engine, a backend or a unit there is enough."""
 
 
 class _Strict(BaseModel):
@@ -29,7 +37,7 @@ class DataConfig(_Strict):
     into ``unit`` records and weak-labelled; thucnews/cnews/toutiao: public benchmarks."""
     path: str = "builtin:sample_v2"
     """A file, or ``builtin:NAME`` for data shipped in the package (``builtin:sample_v2`` is the embedded sample)."""
-    unit: Literal["article", "section", "page", "paragraph"] = "article"
+    unit: Literal[UNIT_NAMES] = "article"  # pages: research.ingest UNITS; reports: REPORT_UNITS
     """pages: page, article or section; gov_reports: paragraph or section."""
     rules: str = "builtin:v1"
     """Weak-labelling rules used when the corpus is labelled on the fly (``corpus: xwlb``, ``gov_reports``)."""
@@ -83,7 +91,7 @@ class TokenizeConfig(_Strict):
     hmm: bool = True
     n_jobs: int = -1
     """Processes for tokenization; -1 (default) = all cores. Output never depends on it."""
-    backend: Literal["jieba", "rjieba"] = "rjieba"
+    backend: Literal[TOKENIZER_BACKENDS] = "rjieba"  # research.tokenize.BACKENDS
     """Segmenter: rjieba (default; Rust jieba-rs, several times faster; the same tokens as jieba on 100.000 % of the
     新闻联播 corpus's tokens with the user dictionary, see ``make bench-agreement``) or jieba (the reference)."""
     cache: bool = True
@@ -113,7 +121,7 @@ TOMOTOPY_ONLY = ("tol",)
 
 class LdaConfig(_Strict):
     enabled: bool = True
-    engine: Literal["gensim", "tomotopy"] = "tomotopy"
+    engine: Literal[LDA_ENGINES] = "tomotopy"  # research.topics.engines.ENGINES
     """tomotopy (default: Gibbs sampling; held-out NPMI 0.138 vs -0.005 for gensim at K=50, README *Topic models*)
     or gensim (online variational Bayes)."""
     n_topics: int = Field(default=20, ge=2)
@@ -156,7 +164,7 @@ class FeaturesConfig(_Strict):
 
 
 class ClassifierConfig(_Strict):
-    kind: Literal["logreg", "linear_svm", "complement_nb", "sgd"] = "logreg"
+    kind: Literal[CLASSIFIER_KINDS] = "logreg"  # research.classifiers.REGISTRY
     C: float = Field(default=4.0, gt=0.0)
     alpha: float = Field(default=1e-4, gt=0.0)
     """Smoothing for complement_nb, regularisation for sgd."""
