@@ -10,7 +10,6 @@ import json
 import logging
 import os
 import platform
-import shutil
 import subprocess
 import sys
 import time
@@ -148,9 +147,6 @@ class RunFolder:
                               f"({exc.strerror or exc})") from None
         self.path = self.final_path
         return self.final_path
-
-    def discard(self) -> None:
-        shutil.rmtree(self.path, ignore_errors=True)
 
 
 def check_experiment_name(name: str) -> str:

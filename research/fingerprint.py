@@ -13,10 +13,6 @@ def file_sha256(path: str | Path, chunk: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
-def text_sha1(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
-
-
 def combined_sha256(parts: list[str]) -> str:
     digest = hashlib.sha256()
     for part in parts:

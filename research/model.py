@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import warnings
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -37,6 +36,7 @@ from typing import Any
 
 import numpy as np
 
+from .cpus import effective_workers
 from .errors import DataError, ModelFileError, ResearchError
 from .labels import LABELS
 from .persistence import load_pipeline
@@ -149,7 +149,7 @@ class TaggingModel:
         stage uses every core and memory stays bounded; smaller inputs run in-process. The output is the same
         either way: each document's features and scores do not depend on the other documents of its batch.
         """
-        workers = _effective_workers(self._n_jobs)
+        workers = effective_workers(self._n_jobs)
         if workers <= 1:
             yield from self._scored_batches_serial(items, text_of)
             return
@@ -472,13 +472,6 @@ def _worker_score(texts: list[str]):
     return _WORKER._score_tokens(_WORKER.tokenize(texts))
 
 
-def _effective_workers(n_jobs: int | None) -> int:
-    try:
-        cores = len(os.sched_getaffinity(0)) or 1
-    except AttributeError:  # not Linux
-        cores = os.cpu_count() or 1
-    wanted = cores if n_jobs in (-1, 0, None) else max(1, int(n_jobs))
-    return max(1, min(wanted, cores))
 
 
 def _checked_text(item, text_of, i: int) -> str:

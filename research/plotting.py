@@ -120,11 +120,6 @@ def use_cjk_font() -> str | None:
     return name
 
 
-def chinese_or(text: str, fallback: str) -> str:
-    """``text`` if figures can show Chinese here (always, with the packaged font), else ``fallback``."""
-    return text if cjk_font() else fallback
-
-
 # --------------------------------------------------------------------------- shared conventions of the figures
 
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -34,6 +33,7 @@ from multiprocessing import get_context
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from .cpus import effective_workers
 from .fingerprint import combined_sha256
 from .resources import read_word_list, resource_path
 from .text_input import TextInputMixin
@@ -278,14 +278,6 @@ class JiebaTokenizer(TextInputMixin, TransformerMixin, BaseEstimator):
         return (self.backend, words, dict_key, frozenset(self.stopwords_), self.min_len, self.keep_numbers,
                 self.keep_latin, self.hmm)
 
-    def _cut(self, texts: list[str]) -> list[list[str]]:
-        """Segment and filter ``texts`` (no cache)."""
-        runner = _Runner(self._settings(), self.n_jobs, self.progress, len(texts))
-        try:
-            return runner.cut(texts)
-        finally:
-            runner.close()
-
     def get_feature_names_out(self, input_features=None):  # tokens are not columns
         raise AttributeError("JiebaTokenizer outputs token lists, not feature columns")
 
@@ -379,16 +371,7 @@ def _effective_jobs(n_jobs: int, n_chunks: int) -> int:
 
     if multiprocessing.current_process().daemon:  # e.g. a Dask or multiprocessing worker: no child processes
         return 1
-    cores = _available_cores()
-    wanted = cores if n_jobs in (-1, 0, None) else max(1, int(n_jobs))
-    return max(1, min(wanted, cores, n_chunks))
-
-
-def _available_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0)) or 1
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+    return effective_workers(n_jobs, limit=n_chunks)
 
 
 def _bar_disabled(progress, n: int) -> bool | None:
