@@ -20,14 +20,21 @@ def dirichlet_expectation(alpha: np.ndarray) -> np.ndarray:
     return psi(alpha) - psi(alpha.sum(axis=1))[:, None]
 
 
+PARALLEL_MIN_DOCS = 2000  # below this, one process is faster than forking
+
+
 def infer_gamma(X: sp.csr_matrix, exp_elog_beta: np.ndarray, alpha: np.ndarray, max_iter: int = 100,
-                tol: float = 1e-3, batch_size: int = 1024) -> np.ndarray:
+                tol: float = 1e-3, batch_size: int = 1024, n_jobs: int | None = 1) -> np.ndarray:
     """Variational Dirichlet parameters (n_docs, K) for the count matrix ``X`` (n_docs, V).
 
     A document with no known word gets ``gamma = alpha``: after normalisation, the prior (uniform for a symmetric
-    prior) rather than an error.
+    prior) rather than an error. ``n_jobs`` > 1 (or -1/None = all cores) infers contiguous row blocks in forked
+    processes; every row is computed on its own, so the result is identical for any ``n_jobs`` and batch size.
     """
     X = sp.csr_matrix(X, dtype=np.float64)
+    jobs = _jobs(n_jobs, X.shape[0])
+    if jobs > 1:
+        return _infer_parallel(X, exp_elog_beta, alpha, max_iter, tol, batch_size, jobs)
     n_docs, K = X.shape[0], exp_elog_beta.shape[0]
     gamma = np.tile(np.asarray(alpha, dtype=np.float64), (n_docs, 1))
     beta_t = np.ascontiguousarray(exp_elog_beta.T)  # (V, K)
@@ -35,6 +42,45 @@ def infer_gamma(X: sp.csr_matrix, exp_elog_beta: np.ndarray, alpha: np.ndarray, 
         stop = min(start + batch_size, n_docs)
         gamma[start:stop] = _infer_batch(X[start:stop], beta_t, alpha, max_iter, tol)
     return gamma
+
+
+def _jobs(n_jobs: int | None, n_docs: int) -> int:
+    import multiprocessing
+
+    from ..cpus import effective_workers
+
+    if n_docs < PARALLEL_MIN_DOCS or multiprocessing.current_process().daemon:  # a pool/Dask worker: no children
+        return 1
+    return effective_workers(n_jobs, limit=n_docs // (PARALLEL_MIN_DOCS // 2))
+
+
+_FORK_STATE: tuple | None = None
+
+
+def _infer_parallel(X, exp_elog_beta, alpha, max_iter, tol, batch_size, jobs: int) -> np.ndarray:
+    from multiprocessing import get_context
+
+    global _FORK_STATE
+    n = X.shape[0]
+    bounds = np.linspace(0, n, jobs + 1).astype(int)
+    _FORK_STATE = (X, exp_elog_beta, alpha, max_iter, tol, batch_size)  # inherited by the forked workers
+    try:
+        with get_context("fork").Pool(jobs, initializer=_ignore_sigint) as pool:
+            parts = pool.map(_infer_rows, list(zip(bounds[:-1].tolist(), bounds[1:].tolist())))
+    finally:
+        _FORK_STATE = None
+    return np.vstack(parts)
+
+
+def _infer_rows(bounds: tuple[int, int]) -> np.ndarray:
+    X, exp_elog_beta, alpha, max_iter, tol, batch_size = _FORK_STATE  # type: ignore[misc]
+    return infer_gamma(X[bounds[0]:bounds[1]], exp_elog_beta, alpha, max_iter, tol, batch_size, n_jobs=1)
+
+
+def _ignore_sigint() -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _infer_batch(X: sp.csr_matrix, beta_t: np.ndarray, alpha: np.ndarray, max_iter: int, tol: float) -> np.ndarray:
