@@ -161,9 +161,13 @@ def fit_transform_features(features, X, y=None, compute=None, n_jobs: int | None
 def fit_pipeline(pipeline, texts, y, compute=None):
     """``pipeline.fit(texts, y)`` for the package's tokens -> features -> clf pipeline, with tokenization and
     feature extraction on the configured backend; the result is the same fitted Pipeline."""
+    from ..progress import step
+
     tokens = tokenize(pipeline.named_steps["tokens"], texts, compute)
-    X = fit_transform_features(pipeline.named_steps["features"], tokens, y, compute)
-    pipeline.named_steps["clf"].fit(X, y)
+    with step("fit features (TF-IDF / LDA)"):
+        X = fit_transform_features(pipeline.named_steps["features"], tokens, y, compute)
+    with step("fit classifier"):
+        pipeline.named_steps["clf"].fit(X, y)
     return pipeline
 
 

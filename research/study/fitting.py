@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from sklearn.pipeline import Pipeline
 
+from ..progress import step
+
 
 def fit_pipeline(pipeline: Pipeline, texts: list[str], y, lda_store=None, compute=None) -> Pipeline:
     if lda_store is None:  # tokenization and features on the configured backend (local = pipeline.fit)
@@ -23,11 +25,13 @@ def fit_pipeline(pipeline: Pipeline, texts: list[str], y, lda_store=None, comput
         if trans == "drop" or trans is None:
             fitted.append((name, trans))
             continue
-        trans, X = lda_store.fit_transform(trans, tokens)
+        with step(f"fit {name}"):
+            trans, X = lda_store.fit_transform(trans, tokens)
         fitted.append((name, trans))
         Xs.append(X)
     union.transformer_list = fitted
-    pipeline.named_steps["clf"].fit(union._hstack(Xs), y)
+    with step("fit classifier"):
+        pipeline.named_steps["clf"].fit(union._hstack(Xs), y)
     return pipeline
 
 

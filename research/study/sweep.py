@@ -23,6 +23,7 @@ import copy
 import itertools
 import json
 import logging
+import sys
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -204,7 +205,10 @@ def _parallel(tasks: list[Variant], n_jobs: int, source: str | None, results_dir
     if not tasks:
         return []
     if n_jobs == 1 or len(tasks) == 1:
-        return [_run_one(v, source, results_dir, snapshot) for v in tasks]
+        from tqdm.auto import tqdm
+
+        return [_run_one(v, source, results_dir, snapshot)
+                for v in tqdm(tasks, desc="sweep variants", unit="variant", disable=None, file=sys.stderr)]
     from joblib import Parallel, delayed
 
     from ..compute import joblib_backend
