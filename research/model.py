@@ -278,14 +278,19 @@ class TaggingModel:
 
     # ------------------------------------------------------------------ pages
 
-    def tag_pages(self, paths: Iterable[str | Path] | str | Path, unit: str = "article",
+    def tag_pages(self, paths: Iterable[str | Path] | str | Path, unit: str | None = None,
                   explain: int = 0, explanations: bool = False, on_file=None) -> "PageTagging":
-        """Segment raw page files (or folders of them) into ``unit`` records and tag each one.
+        """Segment raw page files and government work reports (or folders of them) into ``unit`` records and tag
+        each one. ``unit`` None: articles of pages (``.txt``), paragraphs of reports (``.md``); ``section``:
+        sections of both; ``page``/``article`` fit pages only, ``paragraph`` reports only (a file the unit does
+        not fit is skipped, with the reason).
 
-        Returns an iterator of dicts: the segment's fields (id, source, article, section, unit, headline,
-        section_title, byline, body, captions, start, end, text) plus ``labels``, ``primary``, ``scores`` and,
+        Returns an iterator of dicts: the record's fields (pages: id, source, article, section, unit, headline,
+        section_title, byline, body, captions, start, end, text; reports: id, source, report, unit, index,
+        region, level, year, section, subsection, kind, start, end, text) plus ``labels``, ``primary``, ``scores`` and,
         with ``explain=N``, ``top_terms`` (the N strongest terms/topics behind the predicted labels) and, with
-        ``explanations=True``, the full per-label ``explanation``. Folders are read as their ``*.txt`` files.
+        ``explanations=True``, the full per-label ``explanation``. Folders are read as their ``*.txt`` and
+        ``*.md`` files.
         Bad files (missing, binary, undecodable, empty) are logged and skipped, the others tagged; the
         iterator's ``skipped`` holds ``(path, reason)`` once it is exhausted. Records come one batch at a time,
         in file order.
@@ -328,35 +333,26 @@ class PageTagging:
     ``on_file`` (optional) is called with each file path once it was read, e.g. to advance a progress bar.
     """
 
-    def __init__(self, model: TaggingModel, paths: list, unit: str, explain: int, explanations: bool = False,
-                 on_file=None):
-        from .ingest import UNITS, expand_paths
+    def __init__(self, model: TaggingModel, paths: list, unit: str | None, explain: int,
+                 explanations: bool = False, on_file=None):
+        from .ingest import INPUT_SUFFIXES, INPUT_UNITS, expand_paths
 
-        if unit not in UNITS:
-            raise DataError(f"unit must be one of {', '.join(UNITS)}, got {unit!r}")
+        if unit is not None and unit not in INPUT_UNITS:
+            raise DataError(f"unit must be one of {', '.join(INPUT_UNITS)}, got {unit!r}")
         self.unit = unit
         self.skipped: list[tuple[str, str]] = []
-        self.files = expand_paths(paths, self.skipped)
+        self.files = expand_paths(paths, self.skipped, INPUT_SUFFIXES)
         self.n_files = 0
         self._on_file = on_file
         self._records = model.tag_segments(self._segments(), explain=explain, explanations=explanations)
 
     def _segments(self):
-        # research.ingest.segment_paths collects every record of every file before returning; this walks the
-        # same public steps (expand_paths -> read_page -> segment -> as_unit) one file at a time instead.
-        from .ingest import as_unit, read_page, segment
+        # the same walk as `research segment` (research.ingest.iter_files), one file at a time
+        from .ingest import iter_files
 
-        for path in self.files:
-            try:
-                decoded = read_page(path)
-            except DataError as exc:
-                log.warning("skipped %s", exc)
-                self.skipped.append((str(path), str(exc)))
-            else:
-                self.n_files += 1
-                yield from as_unit(segment(decoded.text, source=str(path)), self.unit)
-            if self._on_file is not None:
-                self._on_file(path)
+        for _, records, _ in iter_files(self.files, self.unit, self.skipped, self._on_file):
+            self.n_files += 1
+            yield from records
 
     def __iter__(self):
         return self

@@ -163,3 +163,20 @@ def test_runs_lists_and_aliases_resolve(run_dir, tmp_path, capsys, pages):
     assert len(_jsonl(out)) == 2
     assert cli("runs", "--results", tmp_path / "empty") == 0
     assert "no finished runs" in capsys.readouterr().out
+
+
+def test_predict_tags_report_paragraphs_and_pages_in_one_run(run_dir, pages, tmp_path, capsys):
+    """A government work report (.md) is tagged paragraph by paragraph, with its place, year and headings,
+    through the same file walk as `research segment`; pages beside it keep their articles."""
+    report = Path(__file__).parent / "fixtures" / "reports" / "zhengzhou_2023.md"
+    out = tmp_path / "tags.jsonl"
+    assert cli("predict", str(run_dir), str(report), str(pages / "p1.txt"), "-o", str(out)) == 0
+    assert "record(s)" in capsys.readouterr().out
+    rows = _jsonl(out)
+    paragraphs = [r for r in rows if r["unit"] == "paragraph"]
+    assert len(paragraphs) == 40 and all("labels" in r and "primary" in r for r in rows)
+    assert paragraphs[3]["region"] == "郑州市" and paragraphs[3]["year"] == 2023
+    assert paragraphs[3]["subsection"] == "（一）精准施策稳增长，全力稳住经济大盘。"
+    assert [r for r in rows if r["unit"] == "article"]
+    assert cli("predict", str(run_dir), str(report), "--unit", "article", "-o", str(tmp_path / "x.jsonl")) != 0
+    assert "unit article does not fit a report" in capsys.readouterr().out

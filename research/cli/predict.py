@@ -1,4 +1,5 @@
-"""``research predict MODEL PATH... [-o out.jsonl|out.csv|-] [--unit article|section|page]``: tag raw pages.
+"""``research predict MODEL PATH... [-o out.jsonl|out.csv|-] [--unit article|section|page|paragraph]``: tag raw
+pages and government work reports.
 
 MODEL is a model.skops file, a run folder, or ``best:<experiment>`` / ``latest:<experiment>`` (see
 ``research runs``). Each PATH is a page file or a folder of ``*.txt`` pages; pages are segmented into articles,
@@ -25,8 +26,8 @@ from typing import Any
 from ..atomic import AtomicFile
 from ..csv_safe import SafeWriter, safe_cell
 from ..errors import OutputError, ResearchError
+from ..ingest import INPUT_UNITS
 
-UNITS = ("article", "section", "page")
 MAX_LISTED = 50
 """Skipped inputs listed one by one in the closing table; the rest are counted."""
 CSV_FIELDS = ("id", "source", "unit", "article", "section", "headline", "section_title", "labels", "primary")
@@ -43,7 +44,9 @@ def add_parser(subparsers) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="page files or folders of *.txt pages")
     p.add_argument("-o", "--output", default="-",
                    help="out.jsonl, out.csv, or - for JSON lines on stdout (default)")
-    p.add_argument("--unit", choices=UNITS, default="article", help="what to tag (default: article)")
+    p.add_argument("--unit", choices=INPUT_UNITS, default=None,
+                   help="what to tag: article/section/page of pages (.txt), paragraph/section of government work "
+                        "reports (.md); default: articles of pages, paragraphs of reports")
     p.add_argument("--jobs", "-j", type=int, default=-1,
                    help="tokenizer processes (default -1 = all cores; used only for inputs large enough to gain)")
     p.add_argument("--backend", default=None, metavar="NAME",
@@ -113,7 +116,7 @@ def _main(args) -> int:
         writer.close()
     out = sys.stderr if writer.to_stdout else sys.stdout
     written = writer.name if summary.n else "nothing written"
-    print(summary.table(args.unit if not args.text else "document", written), file=out)
+    print(summary.table(_unit_name(args, [] if args.text else stream.files), written), file=out)
     if not summary.n:
         kept = "" if writer.to_stdout else f"; {writer.name} was not written (an existing file is unchanged)"
         print(f"research: nothing tagged{kept}", file=sys.stderr)
@@ -238,6 +241,15 @@ def _check_not_an_input(target: str, paths: list[str]) -> None:
                 raise ResearchError(f"output {target} is also an input; write the tags to another file")
         except OSError:
             continue
+
+
+def _unit_name(args, files: list) -> str:
+    """What the summary counts: documents (--text), the unit asked for, else articles (pages only) or records."""
+    if args.text:
+        return "document"
+    if args.unit:
+        return args.unit
+    return "record" if any(str(f).endswith(".md") for f in files) else "article"
 
 
 def _bar(enabled: bool, unit: str):

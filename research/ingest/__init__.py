@@ -24,12 +24,12 @@ from .records import UNITS, Segment, as_unit, segment_from_json, write_csv, writ
 from .report import REPORT_UNITS, ReportUnit, report_spans, report_units, split_front_matter
 from .report_run import (ReportFile, ReportSummary, is_report_path, read_report, report_file, report_file_spans,
                          write_unit_records)
-from .run import (INPUT_SUFFIXES, INPUT_UNITS, FileSummary, SegmentRun, expand_paths, segment, segment_file,
-                  segment_inputs, segment_paths, spans, unit_fits)
+from .run import (INPUT_SUFFIXES, INPUT_UNITS, FileSummary, SegmentRun, expand_paths, iter_files, segment,
+                  segment_file, segment_inputs, segment_paths, spans, unit_fits)
 
 __all__ = ["FIELDS", "INPUT_SUFFIXES", "INPUT_UNITS", "REPORT_UNITS", "UNITS", "Decoded", "FileSummary",
            "ReportFile", "ReportSummary", "ReportUnit", "Segment", "SegmentRun", "as_unit", "decode_bytes",
-           "expand_paths", "is_report_path", "read_page",
+           "expand_paths", "is_report_path", "iter_files", "read_page",
            "read_report", "read_text", "report_file", "report_file_spans", "report_spans", "report_units",
            "segment", "segment_file", "segment_from_json", "segment_inputs", "segment_paths", "spans",
            "split_front_matter", "unit_fits", "write_csv", "write_jsonl", "write_records", "write_unit_records"]

@@ -161,48 +161,65 @@ def segment_paths(paths: Iterable[str | Path] | str | Path, unit: str = "article
     if isinstance(paths, (str, Path)):
         paths = [paths]
     run = SegmentRun(unit=unit)
-    seen: dict[str, str] = {}
-    for path in expand_paths(paths, run.skipped):
-        _add_page(run, path, seen)
+    for _, records, summary in iter_files(expand_paths(paths, run.skipped), unit, run.skipped):
+        run.records.extend(records)
+        run.files.append(summary)
     return run
 
 
-def _skip(run: SegmentRun, path: Path, reason: str) -> None:
-    log.warning("skipped %s", reason)
-    run.skipped.append((str(path), reason))
-
-
-def _add_page(run: SegmentRun, path: Path, seen: dict[str, str]) -> None:
-    try:
-        decoded = read_page(path)
-    except DataError as exc:
-        _skip(run, path, str(exc))
-        return
+def _read_page(path: Path, unit: str, seen: dict[str, str]) -> tuple[list, FileSummary]:
+    """A page's ``unit`` records and its summary row; :class:`DataError` if it cannot be read."""
+    decoded = read_page(path)
     if path.stem in seen:
         log.warning("%s and %s share the id stem %r: their record ids will collide", seen[path.stem], path,
                     path.stem)
     seen[path.stem] = str(path)
     articles = segment(decoded.text, source=str(path))
-    run.records.extend(as_unit(articles, run.unit))
-    run.files.append(FileSummary(
+    summary = FileSummary(
         path=str(path), encoding=decoded.encoding, articles=len(articles),
         sections=sum(len(a.sections) for a in articles), chars=sum(len(a.body) for a in articles),
-        captions=sum(len(a.captions) for a in articles), sha256=decoded.sha256))
+        captions=sum(len(a.captions) for a in articles), sha256=decoded.sha256)
+    return as_unit(articles, unit), summary
 
 
-def _add_report(run: SegmentRun, path: Path, seen: dict[str, str]) -> None:
-    try:
-        doc = read_report(path)
-        records, summary = report_records(doc, run.report_unit)
-    except DataError as exc:
-        _skip(run, path, str(exc))
-        return
+def _read_report(path: Path, unit: str, seen: dict[str, str]) -> tuple[list, ReportSummary]:
+    """A report's ``unit`` records and its summary row; :class:`DataError` if it cannot be read."""
+    doc = read_report(path)
+    records, summary = report_records(doc, unit)
     if doc.report in seen:
         log.warning("%s and %s are both report %r: their record ids will collide", seen[doc.report], path,
                     doc.report)
     seen[doc.report] = str(path)
-    run.records.extend(records)
-    run.reports.append(summary)
+    return records, summary
+
+
+def iter_files(files: Iterable[Path], unit: str | None, skipped: list[tuple[str, str]],
+               on_file=None) -> Iterator[tuple[Path, list, FileSummary | ReportSummary]]:
+    """One file at a time: ``(path, its records, its summary)`` for pages (``.txt``) and reports (``.md``),
+    each by its kind. ``unit`` None = articles of pages, paragraphs of reports. A bad file, or one ``unit`` does
+    not fit, is logged as one warning naming it and appended to ``skipped``; the others still run.
+    ``on_file(path)`` is called after each file (a progress bar). The one walk behind ``segment`` and
+    ``predict``: memory holds one file's records at a time."""
+    pages_seen: dict[str, str] = {}
+    reports_seen: dict[str, str] = {}
+    for path in files:
+        path = Path(path)
+        report = is_report_path(path)
+        try:
+            if unit is not None and not unit_fits(path, unit):
+                kind, fits = ("a report", REPORT_UNITS) if report else ("a page", UNITS)
+                raise DataError(f"{path}: unit {unit} does not fit {kind} (its units: {', '.join(fits)})")
+            if report:
+                records, summary = _read_report(path, unit or "paragraph", reports_seen)
+            else:
+                records, summary = _read_page(path, unit or "article", pages_seen)
+        except DataError as exc:
+            log.warning("skipped %s", exc)
+            skipped.append((str(path), str(exc)))
+        else:
+            yield path, records, summary
+        if on_file is not None:
+            on_file(path)
 
 
 def unit_fits(path: str | Path, unit: str) -> bool:
@@ -223,15 +240,7 @@ def segment_inputs(paths: Iterable[str | Path] | str | Path, unit: str | None = 
     if isinstance(paths, (str, Path)):
         paths = [paths]
     run = SegmentRun(unit=unit or "article", report_unit=unit or "paragraph")
-    pages_seen: dict[str, str] = {}
-    reports_seen: dict[str, str] = {}
-    for path in expand_paths(paths, run.skipped, INPUT_SUFFIXES):
-        report = is_report_path(path)
-        if unit is not None and not unit_fits(path, unit):
-            kind, fits = ("a report", REPORT_UNITS) if report else ("a page", UNITS)
-            _skip(run, path, f"{path}: unit {unit} does not fit {kind} (its units: {', '.join(fits)})")
-        elif report:
-            _add_report(run, path, reports_seen)
-        else:
-            _add_page(run, path, pages_seen)
+    for _, records, summary in iter_files(expand_paths(paths, run.skipped, INPUT_SUFFIXES), unit, run.skipped):
+        run.records.extend(records)
+        (run.reports if isinstance(summary, ReportSummary) else run.files).append(summary)
     return run
