@@ -52,6 +52,8 @@ class MultiLabelClassifier(ClassifierMixin, BaseEstimator):
     labels : sequence of str or None, default=None
         Names of the label columns when ``y`` is label lists or an indicator matrix; None = research.labels.LABELS
         for label lists, ``0..k-1`` for an indicator matrix.
+    n_jobs : int or None, default=None
+        Labels fitted in parallel threads (None = 1, -1 = all cores); the fitted models never depend on it.
 
     Attributes
     ----------
@@ -75,7 +77,7 @@ class MultiLabelClassifier(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, kind="logreg", C=4.0, alpha=1e-4, class_weight="balanced", threshold=None, max_iter=2000,
-                 random_state=0, labels=None):
+                 random_state=0, labels=None, n_jobs=None):
         self.kind = kind
         self.C = C
         self.alpha = alpha
@@ -84,6 +86,7 @@ class MultiLabelClassifier(ClassifierMixin, BaseEstimator):
         self.max_iter = max_iter
         self.random_state = random_state
         self.labels = labels
+        self.n_jobs = n_jobs
 
     def __setstate__(self, state):
         """Models saved before the scikit-learn contract work: ``seed`` became ``random_state``, and every one of
@@ -153,7 +156,8 @@ class MultiLabelClassifier(ClassifierMixin, BaseEstimator):
                 self.estimators_.append(None)
                 self.constant_[j] = float(column[0])
                 continue
-            self.estimators_.append(clone(base).fit(X, column))
+            self.estimators_.append(column)  # fitted below, the labels in parallel
+        self.estimators_ = _fit_columns(base, X, self.estimators_, getattr(self, "n_jobs", None))
         self.uses_probability_ = classifier_kind(self.kind).probability
         self.thresholds_ = self._resolve_thresholds(Y.shape[1])
         self.n_iter_ = np.asarray([_iterations(est) for est in self.estimators_])
@@ -249,3 +253,47 @@ def _is_label_lists(y) -> bool:
     if isinstance(y, np.ndarray) or not isinstance(y, Sequence) or isinstance(y, str):
         return False
     return all(isinstance(row, (list, tuple, set, frozenset)) and all(isinstance(n, str) for n in row) for row in y)
+
+
+def _fit_columns(base, X, columns: list, n_jobs) -> list:
+    """One clone of ``base`` fitted per 0/1 column (None stays None). With ``n_jobs`` > 1 (-1 = all cores) the
+    columns are fitted in forked processes that inherit ``X`` (nothing large is pickled on the way in); not in
+    threads, because liblinear seeds and draws from the C library's one global random generator. Each model sees
+    only its own column and seed, so the models are the same for any ``n_jobs`` (None = 1)."""
+    import multiprocessing
+
+    from .cpus import effective_workers
+
+    global _FORK_STATE
+    todo = [j for j, column in enumerate(columns) if column is not None]
+    workers = effective_workers(n_jobs if n_jobs is not None else 1, limit=max(1, len(todo)))
+    if multiprocessing.current_process().daemon:  # a pool or Dask worker: no child processes
+        workers = 1
+    out = [None] * len(columns)
+    if workers == 1:
+        for j in todo:
+            out[j] = clone(base).fit(X, columns[j])
+        return out
+    _FORK_STATE = (base, X, columns)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_sigint) as pool:
+            fitted = pool.map(_fit_column, todo, chunksize=1)
+    finally:
+        _FORK_STATE = None
+    for j, model in zip(todo, fitted):
+        out[j] = model
+    return out
+
+
+_FORK_STATE: tuple | None = None
+
+
+def _fit_column(j: int):
+    base, X, columns = _FORK_STATE  # type: ignore[misc]
+    return clone(base).fit(X, columns[j])
+
+
+def _ignore_sigint() -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -46,7 +46,8 @@ def build_pipeline(config: ExperimentConfig, cache_dir: str | Path | None = None
                         chunksize=l.chunksize, seed=config.seed, workers=1, tol=l.tol, n_jobs=l.n_jobs,
                         seed_words=_seed_words(config), seed_weight=config.topics.seed_weight)
     classifier = MultiLabelClassifier(kind=clf.kind, C=clf.C, alpha=clf.alpha, class_weight=clf.class_weight,
-                                      threshold=clf.threshold, max_iter=clf.max_iter, random_state=config.seed)
+                                      threshold=clf.threshold, max_iter=clf.max_iter, random_state=config.seed,
+                                      n_jobs=clf.n_jobs)
     return Pipeline([("tokens", tokenizer), ("features", make_features(tfidf, lda)), ("clf", classifier)])
 
 
