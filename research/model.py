@@ -24,12 +24,10 @@ segmented and scored in that many worker processes, a few batches in flight; the
 """
 from __future__ import annotations
 
-import json
 import logging
 import warnings
 from collections import deque
 from collections.abc import Iterable, Iterator
-from importlib.metadata import PackageNotFoundError, version
 from itertools import chain, islice
 from pathlib import Path
 from typing import Any
@@ -38,8 +36,7 @@ import numpy as np
 
 from .cpus import effective_workers
 from .errors import DataError, ModelFileError, ResearchError
-from .labels import LABELS
-from .persistence import load_pipeline
+from .persistence import read_model
 from .runs_index import resolve_model_path
 from .tokenize import as_texts
 
@@ -388,60 +385,13 @@ def load_model(path_or_alias: str | Path, results_dir: str | Path | None = None,
         # it from here so the caller sees it at their own call site
         warnings.simplefilter("always")
         with warnings.catch_warnings(record=True) as caught:
-            pipeline, meta = load_pipeline(path, check_version=check_version, trust_unverified=trust_unverified)
+            pipeline, card = read_model(path, check_version=check_version, trust_unverified=trust_unverified)
     for w in caught:
         warnings.warn(str(w.message), w.category, stacklevel=2)
-    _fill_missing_params(pipeline, path)
-    card = dict(meta)
-    env_file = path.parent / "env.json"
-    if env_file.is_file():
-        try:
-            card.setdefault("env", json.loads(env_file.read_text(encoding="utf-8")))
-        except ValueError:
-            log.warning("%s: unreadable, ignored", env_file)
-    if check_version:
-        _check_library_versions(card, path)
-    card.setdefault("model_path", str(path))
-    card_file = path.parent / "MODEL_CARD.md"
-    if card_file.is_file():
-        card.setdefault("model_card_path", str(card_file))
     model = TaggingModel(pipeline, card, path=path, batch_size=batch_size, n_jobs=n_jobs)
     if backend is not None:
         model.use_backend(backend)
     return model
-
-
-def _fill_missing_params(pipeline, path: Path) -> None:
-    """A model saved before an estimator gained a parameter lacks that attribute, and scikit-learn's
-    get_params/set_params then fail. Give it the parameter's default (what the older code did) and say so."""
-    import inspect
-
-    estimators = [est for _, est in pipeline.steps]
-    union = pipeline.named_steps.get("features")
-    estimators += [t for _, t in getattr(union, "transformer_list", []) if not isinstance(t, str) and t is not None]
-    for est in estimators:
-        if not hasattr(type(est), "_get_param_names"):
-            continue
-        signature = inspect.signature(type(est).__init__).parameters
-        for name in type(est)._get_param_names():
-            if not hasattr(est, name):
-                default = signature[name].default
-                setattr(est, name, None if default is inspect.Parameter.empty else default)
-                warnings.warn(f"{path}: {type(est).__name__} was saved without parameter {name!r} (older "
-                              f"research); using the default {default!r}", UserWarning, stacklevel=3)
-
-
-def _check_library_versions(card: dict[str, Any], path: Path) -> None:
-    saved = ((card.get("env") or {}).get("packages") or {})
-    for name in ("scikit-learn", "numpy"):
-        want = saved.get(name)
-        try:
-            have = version(name)
-        except PackageNotFoundError:
-            continue
-        if want and have != want:
-            warnings.warn(f"{path} was trained with {name} {want}; this is {have}. Predictions may differ.",
-                          UserWarning, stacklevel=3)
 
 
 # ---------------------------------------------------------------------- helpers

@@ -9,13 +9,17 @@ every text with every label, silently) unless the caller says ``trust_unverified
 """
 from __future__ import annotations
 
-import hashlib
+import json
+import logging
 import warnings
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 from .atomic import AtomicFile, write_text
 from .errors import ModelFileError
+
+log = logging.getLogger(__name__)
 
 TRUSTED_TYPES = [
     "research.tokenize.JiebaTokenizer",
@@ -103,3 +107,59 @@ def _read_sidecar(sidecar: Path) -> str:
         return sidecar.read_text(encoding="utf-8", errors="replace").strip()
     except OSError as exc:
         raise ModelFileError(f"{sidecar}: cannot read ({exc.strerror or exc})") from None
+
+
+def read_model(path: str | Path, check_version: bool = True, trust_unverified: bool = False):
+    """(pipeline, card) of a saved model, made usable by this version: the checks of :func:`load_pipeline`,
+    parameters added since it was saved filled with their defaults, its run folder's ``env.json`` and model
+    card attached, library versions compared with the ones it was trained with (warnings)."""
+    path = Path(path)
+    pipeline, meta = load_pipeline(path, check_version=check_version, trust_unverified=trust_unverified)
+    _fill_missing_params(pipeline, path)
+    card = dict(meta)
+    env_file = path.parent / "env.json"
+    if env_file.is_file():
+        try:
+            card.setdefault("env", json.loads(env_file.read_text(encoding="utf-8")))
+        except ValueError:
+            log.warning("%s: unreadable, ignored", env_file)
+    if check_version:
+        _check_library_versions(card, path)
+    card.setdefault("model_path", str(path))
+    card_file = path.parent / "MODEL_CARD.md"
+    if card_file.is_file():
+        card.setdefault("model_card_path", str(card_file))
+    return pipeline, card
+
+
+def _fill_missing_params(pipeline, path: Path) -> None:
+    """A model saved before an estimator gained a parameter lacks that attribute, and scikit-learn's
+    get_params/set_params then fail. Give it the parameter's default (what the older code did) and say so."""
+    import inspect
+
+    estimators = [est for _, est in pipeline.steps]
+    union = pipeline.named_steps.get("features")
+    estimators += [t for _, t in getattr(union, "transformer_list", []) if not isinstance(t, str) and t is not None]
+    for est in estimators:
+        if not hasattr(type(est), "_get_param_names"):
+            continue
+        signature = inspect.signature(type(est).__init__).parameters
+        for name in type(est)._get_param_names():
+            if not hasattr(est, name):
+                default = signature[name].default
+                setattr(est, name, None if default is inspect.Parameter.empty else default)
+                warnings.warn(f"{path}: {type(est).__name__} was saved without parameter {name!r} (older "
+                              f"research); using the default {default!r}", UserWarning, stacklevel=3)
+
+
+def _check_library_versions(card: dict[str, Any], path: Path) -> None:
+    saved = ((card.get("env") or {}).get("packages") or {})
+    for name in ("scikit-learn", "numpy"):
+        want = saved.get(name)
+        try:
+            have = version(name)
+        except PackageNotFoundError:
+            continue
+        if want and have != want:
+            warnings.warn(f"{path} was trained with {name} {want}; this is {have}. Predictions may differ.",
+                          UserWarning, stacklevel=3)

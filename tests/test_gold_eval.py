@@ -54,7 +54,7 @@ def _toy_gold(tmp_path, ids_labels: dict[str, list[str]]):
 
 
 def test_hand_read_items_are_kept_out_of_training_and_scored(tmp_path):
-    from research.datasets.loading import builtin_data_path
+    from research.datasets.builtin import builtin_data_path
     from research.datasets.records import read_documents
 
     _, toy_docs = read_documents(builtin_data_path("toy"))

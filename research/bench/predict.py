@@ -48,7 +48,7 @@ def load_texts(n: int, source: str | None = None) -> tuple[list[str], str]:
                 if len(texts) >= n:
                     break
         return texts, str(path)
-    from ..datasets.loading import builtin_data_path
+    from ..datasets.builtin import builtin_data_path
 
     sample = builtin_data_path("sample_v2")
     with gzip.open(sample, "rt", encoding="utf-8") as fh:

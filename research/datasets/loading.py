@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field, replace
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..config import DataConfig, resolve_path
+from ..config import DataConfig
 from ..errors import DataError
 from ..fingerprint import file_sha256
-from .builtin import BUILTIN_PREFIX, builtin_data_path, resolve_data_path
+from .builtin import resolve_data_path
 from .records import Document, read_documents
 
 @dataclass

@@ -43,7 +43,7 @@ from ..errors import ConfigError, DataError
 from ..datasets.gov_reports import GENRE
 from ..labels import LABELS
 from .agendas_tables import (ALL, Paragraphs, change_rows, group_rows, load_city_provinces, make_paragraphs,
-                             report_rows, reports_of, topic_columns)
+                             report_rows, reports_of)
 
 log = logging.getLogger(__name__)
 

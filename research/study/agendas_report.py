@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from ..labels import LABEL_DESCRIPTIONS, LABELS
+from ..labels import LABELS
 from .agendas_tables import ALL, PANEL, Paragraphs, load_region_names
 
 LEVELS = ("national", "province", "major_city", "prefecture_city")

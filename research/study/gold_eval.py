@@ -133,7 +133,7 @@ def in_domain_set(pages: str | Path, rules: str, spec: str = SEEDS_GOLD,
 
 
 def _file_fingerprint(spec: str | Path) -> dict[str, Any]:
-    from ..datasets.loading import resolve_data_path
+    from ..datasets.builtin import resolve_data_path
     from ..fingerprint import file_sha256
 
     return {"file": str(spec), "sha256": file_sha256(resolve_data_path(str(spec)))}
