@@ -63,14 +63,12 @@ class TaggingModel:
         for step in ("tokens", "features", "clf"):
             if step not in pipeline.named_steps:
                 raise ModelFileError(f"{path or 'pipeline'}: not a research pipeline (no step {step!r})")
-        self.pipeline = pipeline
+        self.pipeline = _prediction_pipeline(pipeline)
         self.card = dict(card or {})
         self.path = Path(path) if path is not None else None
         self.batch_size = int(batch_size)
         if self.batch_size < 1:
             raise ValueError(f"batch_size must be >= 1, got {batch_size}")
-        # prediction never writes a token cache and never draws a bar per batch; callers show their own progress
-        self.pipeline.set_params(tokens__cache_dir=None, tokens__progress=False)
         self.n_jobs = n_jobs
         self._explainer = None
 
@@ -395,6 +393,20 @@ def load_model(path_or_alias: str | Path, results_dir: str | Path | None = None,
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def _prediction_pipeline(pipeline):
+    """The fitted pipeline as prediction runs it, leaving the caller's object untouched: a new Pipeline whose
+    tokenizer is a copy (fitted state shared) that never writes a token cache and never draws a bar per batch
+    (callers show their own progress); the feature and classifier steps are the caller's own."""
+    import copy
+
+    from sklearn.pipeline import Pipeline
+
+    tokens = copy.copy(pipeline.named_steps["tokens"])
+    tokens.set_params(cache_dir=None, progress=False)
+    steps = [(name, tokens if name == "tokens" else step) for name, step in pipeline.steps]
+    return Pipeline(steps)
 
 
 def _texts(texts) -> list[str]:

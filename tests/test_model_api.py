@@ -321,3 +321,17 @@ def test_backend_override(run_dir):
     fast = load_model(run_dir, backend="rjieba")
     assert fast.card["prediction_backend"] == "rjieba"
     assert [r["primary"] for r in fast.predict(TEXTS)] == [r["primary"] for r in load_model(run_dir).predict(TEXTS)]
+
+
+def test_wrapping_a_pipeline_leaves_the_callers_object_untouched(model):
+    """TaggingModel does no work on the pipeline it is given: prediction settings go on its own copy."""
+    from research.model import TaggingModel
+
+    pipeline = model.pipeline
+    before = pipeline.get_params(deep=True)["tokens__cache_dir"], pipeline.get_params(deep=True)["tokens__progress"]
+    pipeline.set_params(tokens__cache_dir="somewhere", tokens__progress=True)
+    wrapped = TaggingModel(pipeline, n_jobs=1)
+    assert pipeline.get_params()["tokens__cache_dir"] == "somewhere" and pipeline.get_params()["tokens__progress"]
+    assert wrapped.pipeline.get_params()["tokens__cache_dir"] is None
+    assert wrapped.pipeline.named_steps["clf"] is pipeline.named_steps["clf"]  # fitted state shared, not copied
+    pipeline.set_params(tokens__cache_dir=before[0], tokens__progress=before[1])
