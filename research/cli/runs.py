@@ -96,7 +96,8 @@ def main(args) -> int:
 
 
 def _differing_keys(runs) -> dict[str, dict[str, str]]:
-    """run_id -> {dotted config key: value} for the keys whose values differ between runs of one experiment."""
+    """run_id -> {dotted config key: value} for the keys whose values differ between runs of one experiment
+    (among the keys all of them recorded)."""
     out: dict[str, dict[str, str]] = {}
     by_exp: dict[str, list] = {}
     for r in runs:
@@ -105,7 +106,8 @@ def _differing_keys(runs) -> dict[str, dict[str, str]]:
         if len(exp_runs) < 2:
             continue
         flat = {r.run_id: dict(_flatten(_read_config(r.path))) for r in exp_runs}
-        keys = sorted({k for f in flat.values() for k in f})
+        # keys every run recorded (a key only some runs have comes from a newer or older package version)
+        keys = sorted(set.intersection(*(set(f) for f in flat.values())))
         varying = [k for k in keys if len({json.dumps(f.get(k), sort_keys=True, ensure_ascii=False)
                                            for f in flat.values()}) > 1]
         for r in exp_runs:
