@@ -192,15 +192,16 @@ def write_csv(records: Iterable[Segment], stream: io.TextIOBase) -> int:
     return n
 
 
-def write_records(records: Iterable[Segment], path: str | Path) -> int:
-    """Write ``.jsonl`` or ``.csv`` (by suffix) atomically; returns the number of records written."""
+def write_records(records: Iterable[Segment], path: str | Path, csv_writer=None) -> int:
+    """Write ``.jsonl`` or ``.csv`` (by suffix) atomically, CSV with a BOM (Excel); returns the number of
+    records written. ``csv_writer(records, stream)`` replaces the page CSV layout (report records use theirs)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".jsonl", ".csv"):
         raise DataError(f"{path}: output must end with .jsonl or .csv")
     with AtomicFile(path, "w", encoding="utf-8-sig" if suffix == ".csv" else "utf-8", newline="",
                     make_parents=True) as fh:
-        n = write_csv(records, fh) if suffix == ".csv" else write_jsonl(records, fh)
+        n = (csv_writer or write_csv)(records, fh) if suffix == ".csv" else write_jsonl(records, fh)
     return n
 
 

@@ -25,11 +25,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..atomic import AtomicFile
 from ..csv_safe import safe_row
 from ..errors import DataError
 from .read import read_page
-from .records import CSV_COLUMNS, Segment, write_jsonl, write_records
+from .records import CSV_COLUMNS, Segment, write_records
 from .report import REPORT_UNITS, ReportUnit, report_sections, report_spans, report_units, split_front_matter
 
 REPORT_SUFFIXES = (".md",)
@@ -196,14 +195,7 @@ def write_unit_records(records: Iterable[Segment | ReportUnit], path: str | Path
     records = list(records)
     if all(isinstance(r, Segment) for r in records):
         return write_records(records, path)
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in (".jsonl", ".csv"):
-        raise DataError(f"{path}: output must end with .jsonl or .csv")
-    with AtomicFile(path, "w", encoding="utf-8-sig" if suffix == ".csv" else "utf-8", newline="",
-                    make_parents=True) as fh:
-        n = write_unit_csv(records, fh) if suffix == ".csv" else write_jsonl(records, fh)
-    return n
+    return write_records(records, path, csv_writer=write_unit_csv)
 
 
 __all__ = ["FRONT_MATTER_ROLE", "LEVEL_FOLDERS", "REPORT_CSV_COLUMNS", "REPORT_SUFFIXES", "ReportFile",
