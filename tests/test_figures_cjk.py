@@ -7,6 +7,7 @@ package draws the text; matplotlib's "Glyph ... missing from font(s)" warning is
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -47,8 +48,8 @@ GLYPH_SCRIPT = textwrap.dedent(r'''
 
 def test_chinese_renders_without_system_cjk_fonts(tmp_path):
     out = tmp_path / "cjk.png"
-    env = {"MPLCONFIGDIR": str(tmp_path / "mplconfig"), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path),
-           "PYTHONPATH": str(REPO)}
+    env = {**os.environ, "MPLCONFIGDIR": str(tmp_path / "mplconfig"), "HOME": str(tmp_path),
+           "PYTHONPATH": str(REPO)}  # a fresh, empty matplotlib font cache
     proc = subprocess.run([sys.executable, "-c", GLYPH_SCRIPT, str(out)], capture_output=True, text=True,
                           env=env, cwd=tmp_path, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]  # a missing glyph would have raised a UserWarning as error

@@ -7,6 +7,7 @@ the per-label hand-read figure, MLflow, the README's `predict` example, aliases 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -24,10 +25,16 @@ RESEARCH = [sys.executable, "-m", "research"]
 
 def research(*argv, cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
     proc = subprocess.run([*RESEARCH, *map(str, argv)], capture_output=True, text=True, cwd=cwd, timeout=600,
-                          env={"PATH": "/usr/bin:/bin", "HOME": str(cwd), "PYTHONPATH": str(REPO)})
+                          env=_env(cwd, REPO))
     if check:
         assert proc.returncode == 0, proc.stderr[-3000:]
     return proc
+
+
+def _env(cwd: Path, pythonpath: Path) -> dict[str, str]:
+    """This process's environment (OPENBLAS_* settings included), minus anything that points at other results."""
+    env = {k: v for k, v in os.environ.items() if k not in ("RESEARCH_RESULTS", "PYTHONPATH")}
+    return {**env, "HOME": str(cwd), "PYTHONPATH": str(pythonpath)}
 
 
 @pytest.fixture(scope="module")
@@ -214,6 +221,9 @@ def test_packaged_configs_in_a_wheel(tmp_path):
     cwd.mkdir()
     proc = subprocess.run([sys.executable, "-m", "research", "run", "toy", "--results", "out"], cwd=cwd,
                           capture_output=True, text=True, timeout=600,
-                          env={"PATH": "/usr/bin:/bin", "HOME": str(cwd), "PYTHONPATH": str(target)})
+                          env=_env(cwd, target))
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "run folder: out/toy/" in proc.stdout
+    where = subprocess.run([sys.executable, "-c", "import research; print(research.__file__)"], cwd=cwd,
+                           capture_output=True, text=True, env=_env(cwd, target), timeout=60).stdout
+    assert where.startswith(str(target))  # the installed copy ran, not the checkout
