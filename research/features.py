@@ -55,7 +55,18 @@ class TfidfOnTokens(TextInputMixin, TransformerMixin, BaseEstimator):
 
     def transform(self, X):
         check_is_fitted(self, "vectorizer_")
-        return self.vectorizer_.transform(_token_lists(X))
+        docs = _token_lists(X)
+        vectorizer = self.vectorizer_
+        if tuple(self.ngram_range) == (1, 1) and not vectorizer.binary:
+            # the counts scikit-learn's per-token loop would build, built by scipy (research.topics.vocabulary);
+            # then scikit-learn's own idf weighting and normalisation: the same matrix, bit for bit
+            from sklearn.utils._sparse import _align_api_if_sparse
+
+            from .topics.vocabulary import doc_term_matrix
+
+            counts = _align_api_if_sparse(doc_term_matrix(docs, vectorizer.vocabulary_, dtype=vectorizer.dtype))
+            return vectorizer._tfidf.transform(counts, copy=False)
+        return vectorizer.transform(docs)
 
     def get_feature_names_out(self, input_features=None):
         check_is_fitted(self, "vectorizer_")

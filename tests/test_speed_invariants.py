@@ -140,3 +140,28 @@ def test_tokenizer_warm_cache_gives_the_same_tokens(tmp_path):
     warm = tok.transform(texts)
     assert warm == cold == JiebaTokenizer(n_jobs=1).fit().transform(texts)
     assert warm[0] is not warm[3]
+
+
+def test_tfidf_fast_transform_equals_scikit_learn(docs):
+    from research.features import TfidfOnTokens
+
+    tfidf = TfidfOnTokens(min_df=1).fit(docs[:200])
+    new = docs[200:] + [[], ["never-seen"]]
+    fast, reference = tfidf.transform(new), tfidf.vectorizer_.transform(new)
+    assert type(fast) is type(reference) and fast.dtype == reference.dtype
+    for attr in ("indptr", "indices", "data"):
+        assert np.array_equal(getattr(fast, attr), getattr(reference, attr))
+
+
+def test_doc_term_matrix_counts_and_orders_like_a_counter():
+    from collections import Counter
+
+    from research.topics.vocabulary import doc_term_matrix
+
+    docs = [["b", "a", "b", "zz"], [], ["c"], ["zz"], ["a", "c", "a", "a"]]
+    index = {"a": 0, "b": 1, "c": 2}
+    X = doc_term_matrix(docs, index)
+    assert X.shape == (5, 3) and X.has_sorted_indices and X.dtype == np.float64
+    for i, doc in enumerate(docs):
+        want = Counter(index[t] for t in doc if t in index)
+        assert dict(zip(X[i].indices.tolist(), X[i].data.tolist())) == want

@@ -16,7 +16,8 @@ worker processes). Stages:
                criterion ``features.lda.tol``; topic inference in parallel processes)
     classifier one-vs-rest logistic regression (C=4, balanced) on [tfidf | topics]; naive: liblinear, labels one
                after the other; package: liblinear's dual solver, labels in parallel processes
-    predict    raw text -> labels for held-out-style documents (every 10th document), tokenizer cache off
+    predict    raw text -> labels for held-out-style documents (every 10th document), tokenizer cache off;
+               package: ``TaggingModel(n_jobs=-1).predict`` (= ``research predict``: batches over all cores)
 
 Both pipelines share the corpus, K, the TF-IDF and LDA vocabulary settings and the classifier's C / class weight;
 where the package's defaults differ from what a hand-written pipeline would do (LDA engine, solver, processes) the
@@ -298,8 +299,11 @@ def run_package(path: str, limit: int | None, labels: list[list[str]], backend: 
     del tokens, X, X_tfidf, X_lda
     sample = texts[::PREDICT_EVERY]
     tok.set_params(cache_dir=None)  # cold: prediction texts are segmented, not read from the cache
+    from ..model import TaggingModel
+
+    model = TaggingModel(pipe, n_jobs=-1)  # what `research predict` runs: whole batches over all cores
     with m.stage("predict", len(sample), sum(map(len, sample))):
-        pipe.predict(sample)
+        model.predict(sample)
     out = m.close()
     out["warm_cache_tokens_identical"] = same_warm
     out["tokenizer"] = {k: v for k, v in tok.get_params().items() if k != "cache_dir"}

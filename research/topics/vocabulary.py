@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from itertools import chain, repeat
 
 import numpy as np
 import scipy.sparse as sp
@@ -26,18 +27,19 @@ def build_vocabulary(docs: Sequence[Sequence[str]], min_df: int, max_df: float, 
     return sorted(token for token, _ in kept)
 
 
-def doc_term_matrix(docs: Sequence[Sequence[str]], index: dict[str, int]) -> sp.csr_matrix:
-    """Counts of known tokens per document (CSR, float64); unknown tokens are ignored."""
-    indptr = [0]
-    indices: list[int] = []
-    data: list[float] = []
-    for doc in docs:
-        counts = Counter(index[t] for t in doc if t in index)
-        for col in sorted(counts):
-            indices.append(col)
-            data.append(float(counts[col]))
-        indptr.append(len(indices))
-    return sp.csr_matrix(
-        (np.asarray(data, dtype=np.float64), np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int64)),
-        shape=(len(docs), len(index)),
-    )
+def doc_term_matrix(docs: Sequence[Sequence[str]], index: dict[str, int], dtype=np.float64) -> sp.csr_matrix:
+    """Counts of known tokens per document (CSR with sorted column indices); unknown tokens are ignored.
+
+    Tokens are looked up with ``map(index.get, ...)`` and counted by scipy, so no Python code runs per token.
+    """
+    docs = docs if isinstance(docs, list) else list(docs)
+    n = len(docs)
+    lengths = np.fromiter(map(len, docs), dtype=np.int64, count=n)
+    total = int(lengths.sum())
+    ids = np.fromiter(chain.from_iterable(map(index.get, doc, repeat(-1, len(doc))) for doc in docs),
+                      dtype=np.int64, count=total)
+    rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    known = ids >= 0
+    X = sp.csr_matrix((np.ones(int(known.sum()), dtype=dtype), (rows[known], ids[known])), shape=(n, len(index)))
+    X.sum_duplicates()  # also sorts the column indices of every row
+    return X
