@@ -261,14 +261,15 @@ def _fit_columns(base, X, columns: list, n_jobs) -> list:
     threads, because liblinear seeds and draws from the C library's one global random generator. Each model sees
     only its own column and seed, so the models are the same for any ``n_jobs`` (None = 1)."""
     import multiprocessing
+    import threading
 
     from .cpus import effective_workers
 
     global _FORK_STATE
     todo = [j for j, column in enumerate(columns) if column is not None]
     workers = effective_workers(n_jobs if n_jobs is not None else 1, limit=max(1, len(todo)))
-    if multiprocessing.current_process().daemon:  # a pool or Dask worker: no child processes
-        workers = 1
+    if multiprocessing.current_process().daemon or threading.current_thread() is not threading.main_thread():
+        workers = 1  # a pool or Dask worker (no child processes), or a thread (forking from one can deadlock)
     out = [None] * len(columns)
     if workers == 1:
         for j in todo:

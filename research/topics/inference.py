@@ -46,10 +46,12 @@ def infer_gamma(X: sp.csr_matrix, exp_elog_beta: np.ndarray, alpha: np.ndarray, 
 
 def _jobs(n_jobs: int | None, n_docs: int) -> int:
     import multiprocessing
+    import threading
 
     from ..cpus import effective_workers
 
-    if n_docs < PARALLEL_MIN_DOCS or multiprocessing.current_process().daemon:  # a pool/Dask worker: no children
+    if (n_docs < PARALLEL_MIN_DOCS or multiprocessing.current_process().daemon  # a pool/Dask worker: no children
+            or threading.current_thread() is not threading.main_thread()):  # forking from a thread can deadlock
         return 1
     return effective_workers(n_jobs, limit=n_docs // (PARALLEL_MIN_DOCS // 2))
 
