@@ -70,6 +70,7 @@ class TaggingModel:
         if self.batch_size < 1:
             raise ValueError(f"batch_size must be >= 1, got {batch_size}")
         self.n_jobs = n_jobs
+        self.compute = None  # a dask ComputeConfig after use_scheduler(): batches are scored on the cluster
         self._explainer = None
 
     # ------------------------------------------------------------------ properties
@@ -82,6 +83,15 @@ class TaggingModel:
     def n_jobs(self, value: int) -> None:
         self._n_jobs = int(value) if value is not None else 1
         self.pipeline.set_params(tokens__n_jobs=self._n_jobs)
+
+    def use_scheduler(self, scheduler: str, n_workers: int = 2) -> None:
+        """Score batches on a Dask cluster: ``scheduler`` is its address (``tcp://host:8786``) or ``"local"`` for a
+        LocalCluster of ``n_workers`` processes. The model is sent to every worker once; each batch (segmenting,
+        TF-IDF, LDA inference, classifier) is one task, results come back in input order and equal local ones."""
+        from .config import ComputeConfig
+
+        self.compute = ComputeConfig(backend="dask", scheduler=None if scheduler == "local" else scheduler,
+                                     n_workers=max(1, int(n_workers)))
 
     def use_backend(self, backend: str) -> None:
         """Segment with ``backend`` instead of the trained one (see :func:`load_model`)."""
@@ -144,6 +154,9 @@ class TaggingModel:
         stage uses every core and memory stays bounded; smaller inputs run in-process. The output is the same
         either way: each document's features and scores do not depend on the other documents of its batch.
         """
+        if getattr(self, "compute", None) is not None:
+            yield from self._scored_batches_dask(items, text_of)
+            return
         workers = effective_workers(self._n_jobs)
         if workers <= 1:
             yield from self._scored_batches_serial(items, text_of)
@@ -180,6 +193,32 @@ class TaggingModel:
             else:  # an error, or the caller stopped early: do not wait for batches nobody will read
                 pool.terminate()
             pool.join()
+
+    def _scored_batches_dask(self, items: Iterable, text_of=None):
+        import copy
+
+        from .compute.dask_backend import get_client, n_workers
+
+        client = get_client(self.compute)
+        worker_model = copy.deepcopy(self)
+        worker_model.compute = None
+        worker_model.n_jobs = 1  # the cluster is the parallelism
+        [shared] = client.scatter([worker_model], broadcast=True)
+        limit = 2 * n_workers(self.compute)
+        inflight: deque = deque()
+        try:
+            for batch in _chunks(iter(items), self.batch_size):
+                texts = [_checked_text(item, text_of, i) for i, item in enumerate(batch)]
+                inflight.append((batch, client.submit(_dask_score, shared, texts, pure=False)))
+                if len(inflight) >= limit:
+                    done, future = inflight.popleft()
+                    yield (done, *future.result())
+            while inflight:
+                done, future = inflight.popleft()
+                yield (done, *future.result())
+        finally:
+            for _, future in inflight:  # the caller stopped early: drop what nobody will read
+                future.cancel()
 
     def _scored_batches_serial(self, items: Iterable, text_of=None):
         """In-process version of :meth:`_scored_batches`.
@@ -428,6 +467,14 @@ def _init_worker(model: TaggingModel) -> None:
 def _worker_score(texts: list[str]):
     assert _WORKER is not None
     return _WORKER._score_tokens(_WORKER.tokenize(texts))
+
+
+def _dask_score(model: TaggingModel, texts: list[str]):
+    """A Dask task: one batch scored by the worker's copy of the model, one BLAS thread."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):
+        return model._score_tokens(model.tokenize(texts))
 
 
 

@@ -165,3 +165,20 @@ def test_doc_term_matrix_counts_and_orders_like_a_counter():
     for i, doc in enumerate(docs):
         want = Counter(index[t] for t in doc if t in index)
         assert dict(zip(X[i].indices.tolist(), X[i].data.tolist())) == want
+
+
+@pytest.mark.slow
+def test_prediction_identical_across_batch_sizes_processes_and_a_dask_cluster(fitted_toy_pipeline):
+    distributed = pytest.importorskip("distributed")
+    from research.datasets.toy import TOY_TEXTS
+    from research.model import TaggingModel
+
+    texts = list(TOY_TEXTS) * 40
+    reference = TaggingModel(fitted_toy_pipeline, batch_size=len(texts), n_jobs=1).predict(texts)
+    for batch_size, n_jobs in ((7, 1), (7, 2), (64, 2), (1000, 2)):
+        assert TaggingModel(fitted_toy_pipeline, batch_size=batch_size, n_jobs=n_jobs).predict(texts) == reference
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster):
+        model = TaggingModel(fitted_toy_pipeline, batch_size=16, n_jobs=1)
+        model.use_scheduler("local")  # the active client's cluster (research predict --scheduler local)
+        assert model.predict(texts) == reference

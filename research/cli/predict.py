@@ -53,6 +53,9 @@ def add_parser(subparsers) -> None:
                    help="segment with this backend instead of the model's own (e.g. rjieba: several times faster; "
                         "tokens may rarely differ from the trained segmenter's)")
     p.add_argument("--batch-size", type=int, default=512, help="documents per batch (default 512)")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="score the batches on a Dask cluster: tcp://HOST:8786, or 'local' for a LocalCluster of "
+                        "--jobs workers (needs research[dask]); output equals the local one")
     p.add_argument("--explain", type=int, default=5, metavar="N",
                    help="top N terms/topics behind the predicted labels per record (0 = off; default 5)")
     p.add_argument("--explanations", action="store_true",
@@ -88,6 +91,8 @@ def _main(args) -> int:
     try:
         model = load_model(args.model, results_dir=args.results, batch_size=args.batch_size, n_jobs=args.jobs,
                            backend=args.backend, trust_unverified=args.trust_unverified)
+        if args.scheduler:
+            model.use_scheduler(args.scheduler, n_workers=args.jobs if args.jobs > 0 else 2)
         summary = Summary(model.labels)
         t0 = time.perf_counter()
         bar = _bar(args.progress, "pages" if not args.text else "docs")
