@@ -511,3 +511,15 @@ def resolve_path(value: str, config_source: str | None = None) -> Path:
             if candidate.exists():
                 return candidate
     return path
+
+
+def flatten(node: Any, prefix: str = "") -> dict[str, Any]:
+    """A resolved config as dotted keys (``features.lda.n_topics``) -> leaf values: how runs are compared,
+    listed and logged. An empty section is one key with the value ``{}``."""
+    out: dict[str, Any] = {}
+    if isinstance(node, dict) and node:
+        for k, v in node.items():
+            out.update(flatten(v, f"{prefix}.{k}" if prefix else str(k)))
+    else:
+        out[prefix] = node
+    return out

@@ -42,6 +42,7 @@ def log_run(run_dir: str | Path, *, experiment: str, run_id: str, config: dict[s
         from .errors import ConfigError
 
         raise ConfigError('output.mlflow: true needs MLflow: pip install "research[mlflow]"') from None
+    from .config import flatten
     from .runs_index import RANKINGS, RunEntry, gold_summary
 
     run_dir = Path(run_dir)
@@ -55,7 +56,7 @@ def log_run(run_dir: str | Path, *, experiment: str, run_id: str, config: dict[s
     with mlflow.start_run(run_name=run_id) as active:
         mlflow.set_tags({"research.run_id": run_id, "research.run_dir": str(run_dir.resolve()),
                          "research.overrides": " ".join(overrides or []) or "none"})
-        params = dict(_flatten({k: v for k, v in config.items() if k not in ("agendas", "sweep")}))
+        params = flatten({k: v for k, v in config.items() if k not in ("agendas", "sweep")})
         mlflow.log_params({k: _param(v) for k, v in params.items()})
         mlflow.log_metrics(_metric_values(metrics))
         mlflow.log_metrics({f"rank.{name}": value for name in RANKINGS
@@ -89,14 +90,6 @@ def _metric_values(metrics: dict[str, Any]) -> dict[str, float]:
                 if isinstance(v, (int, float)) and not isinstance(v, bool):
                     out[f"hand.{name}.{sub}.{k}"] = float(v)
     return out
-
-
-def _flatten(node: Any, prefix: str = ""):
-    if isinstance(node, dict):
-        for k, v in node.items():
-            yield from _flatten(v, f"{prefix}.{k}" if prefix else str(k))
-    else:
-        yield prefix, node
 
 
 def _param(value: Any) -> str:

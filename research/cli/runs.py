@@ -98,6 +98,8 @@ def main(args) -> int:
 def _differing_keys(runs) -> dict[str, dict[str, str]]:
     """run_id -> {dotted config key: value} for the keys whose values differ between runs of one experiment
     (among the keys all of them recorded)."""
+    from ..config import flatten
+
     out: dict[str, dict[str, str]] = {}
     by_exp: dict[str, list] = {}
     for r in runs:
@@ -105,7 +107,7 @@ def _differing_keys(runs) -> dict[str, dict[str, str]]:
     for exp_runs in by_exp.values():
         if len(exp_runs) < 2:
             continue
-        flat = {r.run_id: dict(_flatten(_read_config(r.path))) for r in exp_runs}
+        flat = {r.run_id: flatten(_read_config(r.path)) for r in exp_runs}
         # keys every run recorded (a key only some runs have comes from a newer or older package version)
         keys = sorted(set.intersection(*(set(f) for f in flat.values())))
         varying = [k for k in keys if len({json.dumps(f.get(k), sort_keys=True, ensure_ascii=False)
@@ -122,14 +124,6 @@ def _read_config(path: Path) -> dict[str, Any]:
         return safe_load((path / "config.yaml").read_text(encoding="utf-8")) or {}
     except Exception:  # noqa: BLE001 - a run folder without a readable config just shows no differences
         return {}
-
-
-def _flatten(node: Any, prefix: str = ""):
-    if isinstance(node, dict):
-        for k, v in node.items():
-            yield from _flatten(v, f"{prefix}.{k}" if prefix else str(k))
-    else:
-        yield prefix, node
 
 
 def _short(value: Any) -> str:

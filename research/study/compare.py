@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from ..atomic import AtomicFile, write_text
+from ..config import flatten
 from ..csv_safe import safe_cell
 from ..errors import OutputError, ResearchError
 from ..labels import LABELS
@@ -38,16 +39,6 @@ class Comparison:
     varying: list[str]
     text: str
     out_dir: Path
-
-
-def flatten(obj: Any, prefix: str = "") -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if isinstance(obj, dict) and obj:
-        for k, v in obj.items():
-            out.update(flatten(v, f"{prefix}{k}."))
-    else:
-        out[prefix[:-1]] = obj
-    return out
 
 
 def _short(key: str) -> str:
