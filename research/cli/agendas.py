@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from .options import add_overrides, add_results
+
 
 def add_parser(subparsers) -> None:
     p = subparsers.add_parser("agendas", help="local government agendas: label/topic shares of report paragraphs "
@@ -16,9 +18,8 @@ def add_parser(subparsers) -> None:
     p.add_argument("--model", default=None, metavar="ALIAS_OR_PATH",
                    help="label with this trained model (best:<exp>, latest:<exp>, a run folder or model.skops) "
                         "instead of the rules; overrides agendas.model")
-    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
-                   help="override a config value, e.g. agendas.province=湖北省 (repeatable)")
-    p.add_argument("--results", default=None, help="results folder (default: output.dir of the config)")
+    add_overrides(p, "agendas.province=湖北省")
+    add_results(p)
     p.set_defaults(handler=main)
 
 

@@ -14,6 +14,7 @@ import argparse
 from pathlib import Path
 
 from ..labels import LABELS, NONE_LABEL
+from .options import add_results
 
 DEFAULT_PAGES = "../shared/seeds"
 DEFAULT_SOURCE = "../shared/data/xwlb/xwlb_2012_2025.jsonl.gz"
@@ -32,7 +33,7 @@ def add_parser(subparsers) -> None:
     p.add_argument("--gold", default=None, help="hand labels of the page units (default builtin:seeds_gold_v1)")
     p.add_argument("--hand-checked", action="store_true", help="also score the 450 hand-checked 新闻联播 items")
     p.add_argument("--source", default=DEFAULT_SOURCE, help=f"新闻联播 dump for --hand-checked (default {DEFAULT_SOURCE})")
-    p.add_argument("--results", default=None, help="results folder for aliases (default: results/)")
+    add_results(p, for_aliases=True)
     p.add_argument("--trust-unverified", action="store_true",
                    help="load models that have no .sha256 sidecar (refused otherwise)")
     p.add_argument("-o", "--out", default=None, help="also write the report (markdown) here")

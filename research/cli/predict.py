@@ -27,6 +27,7 @@ from ..atomic import AtomicFile
 from ..csv_safe import SafeWriter, safe_cell
 from ..errors import OutputError, ResearchError
 from ..ingest import INPUT_UNITS
+from .options import add_results
 
 MAX_LISTED = 50
 """Skipped inputs listed one by one in the closing table; the rest are counted."""
@@ -62,7 +63,7 @@ def add_parser(subparsers) -> None:
                    help="JSONL only: add the full per-label explanation to each record")
     p.add_argument("--text", action="store_true",
                    help="PATHs are .txt (one document per line) or .jsonl document files, not pages")
-    p.add_argument("--results", default=None, help="results folder for aliases (default: results/)")
+    add_results(p, for_aliases=True)
     p.add_argument("--trust-unverified", action="store_true",
                    help="load a model that has no .sha256 sidecar (its integrity cannot be checked; refused "
                         "otherwise)")

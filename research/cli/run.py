@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 
 from ..labels import LABELS
+from .options import add_overrides, add_results
 
 
 def add_parser(subparsers) -> None:
@@ -18,9 +19,8 @@ def add_parser(subparsers) -> None:
                                           "package: default, full, toy, benchmarks/thucnews, ...)\n"
                                           "  research run configs/default.yaml --set features.lda.n_topics=30")
     p.add_argument("config", help="a config file, or the name of a packaged config (default, full, toy, ...)")
-    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
-                   help="override a config value, e.g. classifier.C=2 (repeatable)")
-    p.add_argument("--results", default=None, help="results folder (default: output.dir of the config)")
+    add_overrides(p)
+    add_results(p)
     p.set_defaults(handler=main)
 
 

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from ..errors import ResearchError
+from .options import add_overrides, add_results
 
 log = logging.getLogger(__name__)
 
@@ -21,8 +22,7 @@ def add_parser(subparsers) -> None:
 
     s = sub.add_parser("sweep", help="train LDA for a list of K and report coherence, perplexity, diversity, time")
     s.add_argument("config", help="experiment config (YAML); features.lda gives the engine and its settings")
-    s.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
-                   help="override a config value, e.g. --set features.lda.engine=gensim (repeatable)")
+    add_overrides(s, "features.lda.engine=gensim")
     s.add_argument("--k", dest="k_values", default=None, help="comma-separated K values (default: topics.k_values)")
     s.add_argument("--alpha", default=None, help="comma-separated alpha values to cross with K (optional)")
     s.add_argument("--eta", default=None, help="comma-separated eta values to cross with K (optional)")
@@ -32,7 +32,7 @@ def add_parser(subparsers) -> None:
 
     e = sub.add_parser("seeded", help="compare LDA with and without lexicon-seeded topics (coherence, alignment, F1)")
     e.add_argument("config", help="experiment config (YAML)")
-    e.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE")
+    add_overrides(e)
     e.add_argument("--k", type=int, default=None, help="number of topics (default features.lda.n_topics)")
     e.add_argument("--rules", default=None, help="lexicon for the seeds (default topics.seed_lexicon or builtin:v1)")
     e.add_argument("--seed-weight", type=float, default=None, help="default topics.seed_weight")
@@ -41,7 +41,7 @@ def add_parser(subparsers) -> None:
     w = sub.add_parser("show", help="print the topics (or sweep table) of a run folder")
     w.add_argument("run_dir", help="a run folder with topics.md, best:<experiment> / latest:<experiment>, or a "
                                    "topics_sweep_* folder")
-    w.add_argument("--results", default=None, help="results folder for aliases (default: results/)")
+    add_results(w, for_aliases=True)
     p.set_defaults(handler=main)
 
 
