@@ -153,8 +153,21 @@ def _stack(parts: list):
 
 def fit_transform_features(features, X, y=None, compute=None, n_jobs: int | None = None):
     """Fit ``features`` (e.g. the pipeline's FeatureUnion) once on all of ``X``, then :func:`transform` in
-    partitions. Equals ``features.fit_transform(X, y)`` for transformers whose fit_transform is fit + transform."""
-    features.fit(X, y)
+    partitions. Equals ``features.fit_transform(X, y)`` for transformers whose fit_transform is fit + transform.
+
+    The branches of a FeatureUnion are fitted side by side in threads: tomotopy samples without holding the GIL,
+    so TF-IDF is fitted on the other core meanwhile. Each branch is fitted exactly as alone (same result)."""
+    import threading
+
+    from joblib import parallel_config
+
+    branches = [t for _, t in getattr(features, "transformer_list", []) if t not in ("drop", "passthrough", None)]
+    if len(branches) > 1 and getattr(features, "n_jobs", None) is None and \
+            threading.current_thread() is threading.main_thread():
+        with parallel_config(backend="threading", n_jobs=len(branches)):
+            features.fit(X, y)
+    else:
+        features.fit(X, y)
     return transform(features, X, compute, n_jobs)
 
 
