@@ -24,7 +24,10 @@ where the package's defaults differ from what a hand-written pipeline would do (
 report says so. After the two pipelines, ``configs/full.yaml`` (新闻联播 + report paragraphs) is run once as
 ``research run`` in a child process with a fresh (cold) token cache: wall time and peak RSS of its process tree.
 
-Train = tokenize + tfidf + lda + classifier (the read stage is reported separately). Labels are the weak labels of
+The package fits TF-IDF and LDA as its training path does (``compute.fit_transform_features``: the two branches
+side by side in threads, then the features of all documents over all cores), so it has one stage "tfidf + lda",
+compared with the naive tfidf and lda stages added up. Train = tokenize + tfidf + lda + classifier (the read stage
+is reported separately). Labels are the weak labels of
 ``research.datasets.xwlb`` (computed once, outside the timings) or, if that module is missing, a stand-in from the
 CCTV tag. The benchmark measures speed, not accuracy. Writes ``results/bench/pipeline_<timestamp>.json`` and ``.md``.
 """
@@ -259,6 +262,7 @@ def run_naive(path: str, limit: int | None, labels: list[list[str]]) -> dict:
 def run_package(path: str, limit: int | None, labels: list[list[str]], backend: str, cache_dir: str) -> dict:
     import scipy.sparse as sp
 
+    from .. import compute
     from ..config import validate_config
     from ..pipeline import build_pipeline
 
@@ -289,14 +293,12 @@ def run_package(path: str, limit: int | None, labels: list[list[str]], backend: 
         warm = tok.transform(texts)
     same_warm = warm == tokens
     del warm
-    with m.stage("tfidf", n, chars):
-        X_tfidf = tfidf.fit_transform(tokens)
-    with m.stage("lda", n, chars):
-        X_lda = lda.fit_transform(tokens)  # topic inference over all cores (LdaTopics n_jobs), same result
+    with m.stage(FEATURES, n, chars):  # the package's training path: branches side by side, transform over cores
+        X = compute.fit_transform_features(union, tokens, compute=cfg.compute)
+    lda = dict(union.transformer_list)["lda"]
     with m.stage("classifier", n):
-        X = sp.hstack([X_tfidf, sp.csr_matrix(X_lda)]).tocsr()
-        clf.fit(X, labels)
-    del tokens, X, X_tfidf, X_lda
+        clf.fit(sp.csr_matrix(X), labels)
+    del tokens, X
     sample = texts[::PREDICT_EVERY]
     tok.set_params(cache_dir=None)  # cold: prediction texts are segmented, not read from the cache
     from ..model import TaggingModel
@@ -388,8 +390,11 @@ def _in_child(fn_name: str, *args) -> dict:
 
 # --------------------------------------------------------------------------- report
 
-ORDER = ["read", "tokenize", "tokenize (warm cache)", "tfidf", "lda", "classifier", "predict"]
-TRAIN = ("tokenize", "tfidf", "lda", "classifier")
+FEATURES = "tfidf + lda"
+ORDER = ["read", "tokenize", "tokenize (warm cache)", "tfidf", "lda", FEATURES, "classifier", "predict"]
+TRAIN = ("tokenize", "tfidf", "lda", "classifier")  # the naive side's stages
+TRAIN_PACKAGE = ("tokenize", FEATURES, "classifier")  # the package fits TF-IDF and LDA side by side: one stage
+TRAIN_ROW = "TRAIN (tokenize + tfidf + lda + classifier)"
 
 
 def summarize(naive: dict, package: dict) -> list[dict]:
@@ -400,7 +405,16 @@ def summarize(naive: dict, package: dict) -> list[dict]:
         a, b = nv.get(name), pk.get(name)
         if name == "tokenize (warm cache)":
             a = nv.get("tokenize")
+        if name == FEATURES and "tfidf" in nv and "lda" in nv:  # naive: the two stages one after the other
+            a = {"stage": FEATURES, "seconds": nv["tfidf"]["seconds"] + nv["lda"]["seconds"], "docs": b["docs"],
+                 "docs_per_s": b["docs"] / (nv["tfidf"]["seconds"] + nv["lda"]["seconds"]),
+                 "peak_rss_gib": max(nv["tfidf"]["peak_rss_gib"], nv["lda"]["peak_rss_gib"])}
         if b is None:
+            if a is not None and name in ("tfidf", "lda"):  # the naive stages, shown for the record
+                rows.append({"stage": f"{name} (naive only; package: {FEATURES})", "naive_s": a["seconds"],
+                             "package_s": None, "naive_rate": _rate(a), "package_rate": None,
+                             "naive_peak_rss_gib": a["peak_rss_gib"], "package_peak_rss_gib": None,
+                             "package_peak_rss_tree_gib": None, "speedup": None})
             continue
         rows.append({"stage": name, "naive_s": a["seconds"] if a else None, "package_s": b["seconds"],
                      "naive_rate": _rate(a), "package_rate": _rate(b),
@@ -408,9 +422,9 @@ def summarize(naive: dict, package: dict) -> list[dict]:
                      "package_peak_rss_gib": b["peak_rss_gib"], "package_peak_rss_tree_gib": b["peak_rss_tree_gib"],
                      "speedup": (a["seconds"] / b["seconds"]) if a and b["seconds"] > 0 else None})
     a_train = sum(nv[s]["seconds"] for s in TRAIN)
-    b_train = sum(pk[s]["seconds"] for s in TRAIN)
+    b_train = sum(pk[s]["seconds"] for s in (TRAIN if "lda" in pk else TRAIN_PACKAGE))
     n = nv["tokenize"]["docs"]
-    rows.append({"stage": "TRAIN (tokenize+tfidf+lda+classifier)", "naive_s": a_train, "package_s": b_train,
+    rows.append({"stage": TRAIN_ROW, "naive_s": a_train, "package_s": b_train,
                  "naive_rate": f"{n / a_train:,.0f} docs/s", "package_rate": f"{n / b_train:,.0f} docs/s",
                  "naive_peak_rss_gib": naive["max_rss_gib"], "package_peak_rss_gib": package["max_rss_gib"],
                  "package_peak_rss_tree_gib": package["max_rss_tree_gib"], "speedup": a_train / b_train})
@@ -444,8 +458,8 @@ def check_targets(rows: list[dict], package: dict, n_chars: int, full: bool) -> 
     by = {r["stage"]: r for r in rows}
     pk = {s["stage"]: s for s in package["stages"]}
     checks = [
-        ("end-to-end train >= 5x faster than naive", by["TRAIN (tokenize+tfidf+lda+classifier)"]["speedup"] >= 5.0,
-         f"{by['TRAIN (tokenize+tfidf+lda+classifier)']['speedup']:.2f}x"),
+        ("end-to-end train >= 5x faster than naive", by[TRAIN_ROW]["speedup"] >= 5.0,
+         f"{by[TRAIN_ROW]['speedup']:.2f}x"),
         ("peak RSS < 4 GiB (package, with its worker processes)", package["max_rss_tree_gib"] < 4.0,
          f"{package['max_rss_tree_gib']:.2f} GiB (main process {package['max_rss_gib']:.2f} GiB)"),
         ("tokenization >= 1 M chars/s (cold cache)", pk["tokenize"]["chars_per_s"] >= 1e6,
