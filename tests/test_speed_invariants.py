@@ -182,3 +182,35 @@ def test_prediction_identical_across_batch_sizes_processes_and_a_dask_cluster(fi
         model = TaggingModel(fitted_toy_pipeline, batch_size=16, n_jobs=1)
         model.use_scheduler("local")  # the active client's cluster (research predict --scheduler local)
         assert model.predict(texts) == reference
+
+
+def test_bench_report_compares_train_and_states_targets_and_load():
+    from research.bench import pipeline as bench
+
+    def stage(name, seconds, docs=1000, chars=50_000_000):
+        return {"stage": name, "seconds": seconds, "docs": docs, "chars": chars, "docs_per_s": docs / seconds,
+                "chars_per_s": chars / seconds, "peak_rss_gib": 1.0, "peak_rss_tree_gib": 2.0}
+
+    naive = {"stages": [stage("read", 1), stage("tokenize", 50), stage("tfidf", 50), stage("lda", 50),
+                        stage("classifier", 20), stage("predict", 1, docs=100)], "max_rss_gib": 3.0}
+    package = {"stages": [stage("read", 1), stage("tokenize", 10), stage("tokenize (warm cache)", 0.5),
+                          stage("tfidf + lda", 20), stage("classifier", 4), stage("predict", 0.01, docs=100)],
+               "max_rss_gib": 1.5, "max_rss_tree_gib": 3.5,
+               "lda": {"engine": "tomotopy", "iterations_max": 100, "tol": 0.02, "n_jobs": -1,
+                       "training": {"iterations": 60}}, "classifier": {"solver": "liblinear (dual)", "n_jobs": -1}}
+    rows = bench.summarize(naive, package)
+    train = {r["stage"]: r for r in rows}[bench.TRAIN_ROW]
+    assert train["naive_s"] == 170 and train["package_s"] == 34 and train["speedup"] == 5.0
+    targets = {t["target"]: t["met"] for t in bench.check_targets(rows, package, 500_000, True)}
+    assert all(targets.values()), targets
+    report = {"created_utc": "now", "corpus": {"path": "x.jsonl.gz", "kind": "xwlb", "documents": 1000,
+                                               "chars": 500_000, "labels": "weak"},
+              "package_backend": "rjieba", "predict_every": 10, "settings": bench.SETTINGS,
+              "machine": {"cpus": 2, "load_avg_at_start": (1.0, 1.0, 1.0), "load_avg_after_pipelines": (1.5, 1, 1),
+                          "load_avg_at_end": (2.0, 1.0, 1.0)},
+              "package": package, "table": rows, "targets": bench.check_targets(rows, package, 500_000, True),
+              "full_run": {"config": "configs/full.yaml", "returncode": 0, "seconds": 300.0, "peak_rss_gib": 2.0,
+                           "peak_rss_tree_gib": 3.0, "summary": ["macro-F1 0.9"], "load_avg_at_end": (1, 1, 1)}}
+    md = bench.to_markdown(report)
+    assert "5.00x" in md and "after 60 of at most 100 sweeps" in md and "at the start: 1.0, 1.0, 1.0" in md
+    assert "configs/full.yaml" in md and "300 s" in md
