@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import copy
-import os
 from contextlib import contextmanager
 from multiprocessing import get_context
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+
+from ..cpus import available_cpus
 
 LOCAL_MIN_ROWS = 2000  # below this, transforming in one process is faster than forking
 
@@ -29,13 +30,6 @@ def _backend(compute) -> str:
     return "local" if compute is None else compute.backend
 
 
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0)) or 1
-    except AttributeError:
-        return os.cpu_count() or 1
-
-
 def n_partitions(compute, n_rows: int) -> int:
     if compute is not None and compute.partitions:
         return compute.partitions
@@ -43,7 +37,7 @@ def n_partitions(compute, n_rows: int) -> int:
         from .dask_backend import n_workers
 
         return 2 * n_workers(compute)
-    return _cores()
+    return available_cpus()
 
 
 def _fitted(tokenizer):
@@ -102,7 +96,7 @@ def transform(estimator, X, compute=None, n_jobs: int | None = None):
 
         slices = partition(n, n_partitions(compute, n))
         return _stack(map_partitions(compute, _transform_part, estimator, [X[s] for s in slices]))
-    jobs = _cores() if n_jobs in (None, -1, 0) else max(1, int(n_jobs))
+    jobs = available_cpus() if n_jobs in (None, -1, 0) else max(1, int(n_jobs))
     if compute is not None and compute.partitions:
         jobs = min(jobs, compute.partitions)
     import multiprocessing
