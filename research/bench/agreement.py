@@ -17,15 +17,14 @@ Writes ``results/bench/agreement_<backend>_<timestamp>.json`` and ``.md``.
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from collections import Counter
 from multiprocessing import get_context
-from pathlib import Path
 
 from ..tokenize import (JiebaTokenizer, _decide, _harmonized, _segmenter, backend_version, normalize_for_tokens,
                         segment)
 from .pipeline import corpus_texts
+from .report import write_report
 
 BAR = 0.99
 
@@ -165,14 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         source += f" (every {args.stride}th document)"
     report = measure(texts, args.backend, args.jobs)
     report["source"] = source
-    md = to_markdown(report, source)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-    (out / f"agreement_{args.backend}_{stamp}.json").write_text(json.dumps(report, ensure_ascii=False, indent=2),
-                                                                 encoding="utf-8")
-    (out / f"agreement_{args.backend}_{stamp}.md").write_text(md, encoding="utf-8")
-    print(md)
+    write_report(args.out, f"agreement_{args.backend}", report, to_markdown(report, source))
     return 0 if report["passes_bar"] else 1
 
 

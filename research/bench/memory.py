@@ -21,7 +21,6 @@ case peaks above ``--limit-mb``. Writes ``results/bench/memory_<timestamp>.json`
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import subprocess
@@ -30,6 +29,8 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+
+from .report import write_report
 
 SENTENCE = "经开区党工委召开基层党建工作推进会，部署全面从严治党和党风廉政建设工作。中欧班列集结中心开行量再创新高。"
 
@@ -161,15 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         "worst_predict_peak_rss_mb": worst,
         "ok": worst < args.limit_mb,
     }
-    out_dir = Path(args.out)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-    (out_dir / f"memory_{stamp}.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n",
-                                                  encoding="utf-8")
-    md = render_markdown(result)
-    (out_dir / f"memory_{stamp}.md").write_text(md, encoding="utf-8")
-    print(md)
-    print(f"wrote {out_dir / f'memory_{stamp}.json'} and .md", file=sys.stderr)
+    write_report(args.out, "memory", result, render_markdown(result))
     return 0 if result["ok"] else 1
 
 

@@ -45,6 +45,8 @@ import time
 from multiprocessing import get_context
 from pathlib import Path
 
+from .report import write_report
+
 REPO = Path(__file__).resolve().parents[2]
 SHARED_CORPUS = "../shared/data/xwlb/xwlb_2012_2025.jsonl.gz"
 GIB = 1024 ** 3
@@ -520,15 +522,7 @@ def main(argv: list[str] | None = None) -> int:
         "settings": SETTINGS, "package_backend": backend, "predict_every": PREDICT_EVERY,
         "naive": naive, "package": package, "table": rows, "targets": targets, "full_run": full_run,
     }
-    md = to_markdown(report)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-    (out / f"pipeline_{stamp}.json").write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str),
-                                                encoding="utf-8")
-    (out / f"pipeline_{stamp}.md").write_text(md, encoding="utf-8")
-    print(md)
-    print(f"written: {out / f'pipeline_{stamp}.json'} and .md")
+    write_report(args.out, "pipeline", report, to_markdown(report))
     return 0
 
 

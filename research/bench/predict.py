@@ -30,6 +30,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from .report import write_report
+
 ROOT = Path(__file__).resolve().parents[2]
 XWLB = ROOT.parent / "shared" / "data" / "xwlb" / "xwlb_2012_2025.jsonl.gz"
 
@@ -221,15 +223,7 @@ def main(argv: list[str] | None = None) -> int:
         "target_docs_per_s": 1000,
         "other_backend": backend_check,
     }
-    out_dir = Path(args.out)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-    (out_dir / f"predict_{stamp}.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n",
-                                                   encoding="utf-8")
-    md = render_markdown(result)
-    (out_dir / f"predict_{stamp}.md").write_text(md, encoding="utf-8")
-    print(md)
-    print(f"wrote {out_dir / f'predict_{stamp}.json'} and .md", file=sys.stderr)
+    write_report(args.out, "predict", result, render_markdown(result))
 
     return 0
 
