@@ -75,5 +75,3 @@ class FeatureStore:
         self._dump(out, path)
         return out
 
-
-LdaStore = FeatureStore  # the original name: topic models were the first thing stored

@@ -184,7 +184,7 @@ def _run_one(variant: Variant, source: str | None, results_dir: str, snapshot: s
     import logging as _logging
 
     from ..experiment import run_experiment
-    from .lda_store import LdaStore
+    from .lda_store import FeatureStore
 
     if not _logging.getLogger().handlers:  # a fresh joblib worker: log to stderr like the CLI does
         _logging.basicConfig(level=_logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -192,7 +192,7 @@ def _run_one(variant: Variant, source: str | None, results_dir: str, snapshot: s
         for noisy in ("gensim", "jieba", "matplotlib", "PIL"):
             _logging.getLogger(noisy).setLevel(_logging.WARNING)
     corpus = _corpus(snapshot)
-    store = LdaStore(Path(results_dir) / ".cache" / "lda")
+    store = FeatureStore(Path(results_dir) / ".cache" / "lda")
     result = run_experiment(variant.config, results_dir=results_dir, source=source, corpus=corpus, lda_store=store)
     m = result.metrics
     log.info("variant %s: macro-F1 %.3f micro-F1 %.3f (%s)", variant.name, m["macro_f1"], m["micro_f1"], result.path)
