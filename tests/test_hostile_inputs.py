@@ -677,7 +677,7 @@ def _interrupt(argv: list[str], marker: str, tmp_path: Path) -> subprocess.Compl
 def test_tb_sigint_is_one_line_and_exit_130(tmp_path):
     """Ctrl-C once printed a logged KeyboardInterrupt traceback."""
     results = tmp_path / "results"
-    slow = ["--set", "features.lda.passes=1000"]  # minutes if not interrupted: the signal always lands mid-run
+    slow = ["--set", "features.lda.passes=100000"]  # minutes if not interrupted: the signal always lands mid-run
     done = _interrupt(["run", str(CONFIGS / "toy.yaml"), "--results", str(results), *slow], "train /", tmp_path)
     assert done.returncode == 130
     line = one_error(done.stderr, "partial folder stays at", prefix="research: interrupted")
