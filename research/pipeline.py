@@ -43,7 +43,7 @@ def build_pipeline(config: ExperimentConfig, cache_dir: str | Path | None = None
         l = feats.lda
         lda = LdaTopics(n_topics=l.n_topics, engine=l.engine, passes=l.passes, iterations=l.iterations,
                         alpha=l.alpha, eta=l.eta, min_df=l.min_df, max_df=l.max_df, max_features=l.max_features,
-                        chunksize=l.chunksize, seed=config.seed, workers=1, tol=l.tol, n_jobs=l.n_jobs,
+                        chunksize=l.chunksize, random_state=config.seed, workers=1, tol=l.tol, n_jobs=l.n_jobs,
                         seed_words=_seed_words(config), seed_weight=config.topics.seed_weight)
     classifier = MultiLabelClassifier(kind=clf.kind, C=clf.C, alpha=clf.alpha, class_weight=clf.class_weight,
                                       threshold=clf.threshold, max_iter=clf.max_iter, random_state=config.seed,

@@ -75,7 +75,7 @@ def test_dask_local_cluster_equals_local_backend(tmp_path):
 
     def features():
         return make_features(TfidfOnTokens(min_df=1), LdaTopics(n_topics=3, passes=1, iterations=20, min_df=1,
-                                                                 max_df=0.9, seed=0))
+                                                                 max_df=0.9, random_state=0))
 
     local_union = features()
     local_X = fit_transform_features(local_union, local_tokens, compute=local_cfg)
@@ -122,5 +122,5 @@ def test_dask_local_cluster_equals_local_backend(tmp_path):
 def _fit_lda_sum(tokens, k):
     from research.topics import LdaTopics
 
-    lda = LdaTopics(n_topics=k, passes=1, iterations=10, min_df=1, max_df=0.9, seed=0).fit(tokens)
+    lda = LdaTopics(n_topics=k, passes=1, iterations=10, min_df=1, max_df=0.9, random_state=0).fit(tokens)
     return float(lda.components_.sum())

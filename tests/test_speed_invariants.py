@@ -21,7 +21,7 @@ def docs():
 
 
 def _lda(**kw):
-    params = dict(n_topics=4, engine="tomotopy", iterations=200, alpha="auto", min_df=2, max_df=0.9, seed=5)
+    params = dict(n_topics=4, engine="tomotopy", iterations=200, alpha="auto", min_df=2, max_df=0.9, random_state=5)
     params.update(kw)
     return LdaTopics(**params)
 

@@ -21,7 +21,7 @@ def corpus():
 
 
 def _model(engine, **kw):
-    params = dict(n_topics=4, engine=engine, passes=2, iterations=30, min_df=2, max_df=0.9, seed=7)
+    params = dict(n_topics=4, engine=engine, passes=2, iterations=30, min_df=2, max_df=0.9, random_state=7)
     params.update(kw)
     return LdaTopics(**params)
 
@@ -44,8 +44,8 @@ def test_same_seed_same_topics_and_same_vectors_for_new_documents(engine, corpus
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_different_seed_changes_topics(engine, corpus):
-    a = _model(engine, seed=1).fit(corpus[0])
-    b = _model(engine, seed=2).fit(corpus[0])
+    a = _model(engine, random_state=1).fit(corpus[0])
+    b = _model(engine, random_state=2).fit(corpus[0])
     assert not np.array_equal(a.components_, b.components_)
 
 
@@ -116,7 +116,7 @@ def test_get_set_params_and_clone():
     model = LdaTopics(n_topics=7, engine="tomotopy", seed_words={"logistics": ["口岸"]}, seed_weight=3.0, workers=1)
     params = model.get_params()
     for key in ("n_topics", "engine", "passes", "iterations", "alpha", "eta", "min_df", "max_df", "max_features",
-                "chunksize", "seed", "inference_max_iter", "inference_tol", "workers", "seed_words", "seed_weight"):
+                "chunksize", "random_state", "inference_max_iter", "inference_tol", "workers", "seed_words", "seed_weight"):
         assert key in params
     model.set_params(n_topics=9, engine="gensim")
     assert model.n_topics == 9 and model.engine == "gensim"
@@ -154,3 +154,11 @@ def test_more_seed_groups_than_topics_is_an_error(corpus):
     seeds = {name: words[:2] for name, words in THEMES.items()}
     with pytest.raises(ResearchError, match="n_topics >= 4"):
         _model("tomotopy", n_topics=3, seed_words=seeds).fit(corpus[0])
+
+
+def test_a_model_saved_with_seed_loads_with_random_state():
+    """Topic models saved before the rename carry ``seed``; loading maps it to ``random_state``."""
+    state = {k: v for k, v in LdaTopics(n_topics=3).__dict__.items() if k != "random_state"}
+    old = LdaTopics.__new__(LdaTopics)
+    old.__setstate__({**state, "seed": 11})
+    assert old.get_params()["random_state"] == 11 and not hasattr(old, "seed")

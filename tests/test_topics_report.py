@@ -25,7 +25,7 @@ def fitted():
     docs = [Document(id=f"d{i:03d}", text=" ".join(t), title=f"标题{i}", labels=(theme,) if i % 5 else (),
                      date=f"{2015 + i % 4}-03-01", label_status="labelled" if i % 5 else "other")
             for i, (t, theme) in enumerate(zip(tokens, themes))]
-    lda = LdaTopics(n_topics=4, engine="tomotopy", iterations=50, min_df=2, max_df=0.9, seed=0).fit(tokens)
+    lda = LdaTopics(n_topics=4, engine="tomotopy", iterations=50, min_df=2, max_df=0.9, random_state=0).fit(tokens)
     return lda, docs, tokens
 
 

@@ -15,7 +15,7 @@ from research.topics.sweep import SweepRow, markdown_table, plot_sweep, recommen
 from research.topics.synthetic import THEMES, synthetic_corpus
 
 PARAMS = dict(engine="tomotopy", iterations=40, passes=1, alpha="symmetric", eta=None, min_df=2, max_df=0.9,
-              max_features=None, chunksize=2000, seed=0)
+              max_features=None, chunksize=2000, random_state=0)
 
 
 @pytest.fixture(scope="module")

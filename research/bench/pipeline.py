@@ -358,8 +358,8 @@ def _rss(proc) -> int:
 def _check_same_settings(tfidf, lda, clf) -> None:
     """The settings both pipelines share must agree (the LDA engines' own settings are each side's)."""
     t, l, c = SETTINGS["tfidf"], SETTINGS["lda"], SETTINGS["clf"]
-    clf_attr = {"seed": "random_state"}
-    got = {**{k: getattr(tfidf, k) for k in t}, **{f"lda.{k}": getattr(lda, k) for k in SHARED_LDA},
+    clf_attr = {"seed": "random_state"}  # the estimators' name for the seed (LDA and classifier alike)
+    got = {**{k: getattr(tfidf, k) for k in t}, **{f"lda.{k}": getattr(lda, clf_attr.get(k, k)) for k in SHARED_LDA},
            **{f"clf.{k}": getattr(clf, clf_attr.get(k, k)) for k in c}}
     want = {**t, **{f"lda.{k}": l[k] for k in SHARED_LDA}, **{f"clf.{k}": v for k, v in c.items()}}
     if got != want or clf.kind != "logreg":

@@ -130,7 +130,7 @@ def _lda_params(config) -> dict:
     lda = config.features.lda
     return dict(engine=lda.engine, passes=lda.passes, iterations=lda.iterations, alpha=lda.alpha, eta=lda.eta,
                 min_df=lda.min_df, max_df=lda.max_df, max_features=lda.max_features, chunksize=lda.chunksize,
-                seed=config.seed)
+                random_state=config.seed)
 
 
 def _seeded(args) -> int:

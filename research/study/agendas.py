@@ -180,7 +180,7 @@ def fit_topics(par: Paragraphs, texts: list[str], config: ExperimentConfig, sour
     lda_cfg = config.features.lda
     lda = LdaTopics(n_topics=k, engine=lda_cfg.engine, passes=lda_cfg.passes, iterations=lda_cfg.iterations,
                     alpha=lda_cfg.alpha, eta=lda_cfg.eta, min_df=lda_cfg.min_df, max_df=lda_cfg.max_df,
-                    max_features=lda_cfg.max_features, chunksize=lda_cfg.chunksize, seed=config.seed, workers=1)
+                    max_features=lda_cfg.max_features, chunksize=lda_cfg.chunksize, random_state=config.seed, workers=1)
     lda.fit([tokens[i] for i in fit_idx])
     fit_s = time.perf_counter() - t0
     disable = None if progress is None else not progress

@@ -33,7 +33,7 @@ class LdaTopics(TextInputMixin, TransformerMixin, BaseEstimator):
     alpha, eta : priors (gensim names: "symmetric", "asymmetric", "auto" or a float; None = engine default).
     min_df, max_df, max_features : vocabulary filter shared by all engines (absolute count, fraction, top-N).
     chunksize : documents per gensim update.
-    seed : makes training deterministic; inference is deterministic regardless.
+    random_state : int, the seed that makes training deterministic; inference is deterministic regardless.
     tol : tomotopy's convergence stop: sweep in steps of 10 and stop once the log-likelihood per word rose by less
         than ``tol`` over a step (``iterations`` is then the most sweeps); None = exactly ``iterations`` sweeps.
         The sweeps run and the trace are in ``training_``. gensim ignores it (its ``passes`` are fixed).
@@ -56,8 +56,15 @@ class LdaTopics(TextInputMixin, TransformerMixin, BaseEstimator):
         per word trace); {} for gensim.
     """
 
+    def __setstate__(self, state):
+        """Models saved before the parameter was renamed carry ``seed``; it is ``random_state`` now."""
+        state = dict(state)
+        if "seed" in state and "random_state" not in state:
+            state["random_state"] = state.pop("seed")
+        super().__setstate__(state)
+
     def __init__(self, n_topics=20, engine="gensim", passes=2, iterations=50, alpha="symmetric", eta=None,
-                 min_df=5, max_df=0.5, max_features=20000, chunksize=2000, seed=0, inference_max_iter=100,
+                 min_df=5, max_df=0.5, max_features=20000, chunksize=2000, random_state=0, inference_max_iter=100,
                  inference_tol=1e-3, workers=1, seed_words=None, seed_weight=DEFAULT_SEED_WEIGHT, tol=None,
                  n_jobs=1):
         self.n_topics = n_topics
@@ -70,7 +77,7 @@ class LdaTopics(TextInputMixin, TransformerMixin, BaseEstimator):
         self.max_df = max_df
         self.max_features = max_features
         self.chunksize = chunksize
-        self.seed = seed
+        self.random_state = random_state
         self.inference_max_iter = inference_max_iter
         self.inference_tol = inference_tol
         self.workers = workers
@@ -104,7 +111,7 @@ class LdaTopics(TextInputMixin, TransformerMixin, BaseEstimator):
         if X_counts.nnz == 0:
             raise ResearchError("LDA has no words to learn from after vocabulary filtering")
         params = dict(n_topics=int(self.n_topics), passes=self.passes, iterations=self.iterations, alpha=self.alpha,
-                      eta=self.eta, chunksize=self.chunksize, seed=self.seed)
+                      eta=self.eta, chunksize=self.chunksize, seed=self.random_state)
         if self.engine == "tomotopy":
             params["workers"] = self.workers
             params["tol"] = getattr(self, "tol", None)
