@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .config import flatten
 from .labels import LABEL_DESCRIPTIONS, LABELS
 
 HAND_SET_NAMES = {
@@ -53,7 +54,8 @@ def render_model_card(*, experiment: str, run_id: str, config: dict[str, Any], m
         "- the hand-read items are removed from the corpus before the split: the model never trained on its judges",
     ])})
     shown = {k: v for k, v in config.items() if k not in ("agendas", "sweep")}  # other commands' settings
-    keys, values = zip(*_flatten(shown)) if shown else ((), ())
+    rows = [(k, v) for k, v in flatten(shown).items() if v != {}]  # empty sections are not hyperparameters
+    keys, values = zip(*rows) if rows else ((), ())
     card.add_table(folded=True, **{"Hyperparameters": {"setting": [f"`{k}`" for k in keys],
                                                        "value": [f"`{v}`" for v in values]}})
     card.add(**{"Overrides (--set)": (
@@ -141,15 +143,6 @@ def _how_to_load(experiment: str) -> str:
         "The file is a skops archive: loading accepts only the package's own trusted types and checks the",
         "`model.skops.sha256` sidecar. From the shell: `research predict best:" + experiment + " PAGES... -o tags.csv`.",
     ])
-
-
-def _flatten(node: Any, prefix: str = "") -> list[tuple[str, Any]]:
-    if isinstance(node, dict):
-        out: list[tuple[str, Any]] = []
-        for k, v in node.items():
-            out.extend(_flatten(v, f"{prefix}.{k}" if prefix else str(k)))
-        return out
-    return [(prefix, node)]
 
 
 def _f(x) -> str:

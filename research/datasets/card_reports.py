@@ -6,7 +6,6 @@ counts need ``../shared/data/gov_reports``; without it the section gives the han
 """
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
@@ -14,10 +13,11 @@ from typing import Any
 
 from ..labels import LABELS
 from ..weak_labels import load_lexicon, make_labeller
+from .builtin import resolve_data_path
 from .gold import evaluate
 from .gold_reports import read_reports_gold
 from .gov_reports import GENRE
-from .builtin import resolve_data_path
+from .records import iter_json_lines
 
 REPORTS_GOLD = "builtin:hand_checked_reports_v1"
 SUBSETS = ("dev", "heldout", "all")
@@ -41,10 +41,7 @@ def _label_gold(rules: str, items: list, docs: dict) -> dict[str, Any]:
 
 
 def _borderline_ids(spec: str) -> set[str]:
-    path = resolve_data_path(spec)
-    with open(path, encoding="utf-8") as fh:
-        rows = [json.loads(line) for line in fh if line.strip()]
-    return {r["id"] for r in rows if r.get("borderline")}
+    return {obj["id"] for _, obj in iter_json_lines(resolve_data_path(spec)) if obj.get("borderline")}
 
 
 def _frac(m: dict[str, Any], kind: str) -> str:
